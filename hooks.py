@@ -1,0 +1,27 @@
+"""MkDocs events: connect the index to MkDocs, nothing more."""
+from __future__ import annotations
+
+from mkdocs.plugins import event_priority
+
+from macros import pages
+from macros.mkdocs_adapter import current_site
+
+
+def on_files(files, config):
+    site = current_site(config)
+    hidden = pages.withheld(site)
+    for file in [f for f in files if f.src_uri in hidden]:
+        files.remove(file)  # drafts and future items are published nowhere
+    moved = pages.destinations(site)
+    for file in files:
+        if file.src_uri in moved:
+            file.dest_uri = moved[file.src_uri]
+            for cached in ("url", "abs_dest_path"):
+                file.__dict__.pop(cached, None)
+    return files
+
+
+@event_priority(100)  # before mkdocs-macros makes the front matter into page variables
+def on_page_markdown(markdown, page, config, files):
+    page.meta.pop("internal", None)  # editors' private notes are never published
+    return markdown

@@ -1,0 +1,18 @@
+"""mkdocs-macros entry point: registers variables, macros and filters. Nothing else."""
+from __future__ import annotations
+
+
+def define_env(env) -> None:
+    from .library import Library
+    from .mkdocs_adapter import install_error_messages, load_site
+
+    install_error_messages()
+    site = load_site(env.conf, extra_names=set(env.variables) | set(env.conf.extra))
+    library = Library(site)
+    env.variables.update(library.variables())
+    for name, function in library.macros().items():
+        env.macro(function, name)
+    for name, function in library.filters().items():
+        env.filter(function, name)
+    for name, function in library.globals().items():
+        env.macro(function, name)

@@ -1,0 +1,155 @@
+"""What pages and bulletins can call: macros, filters and their names.
+
+Every macro reads the index (`Site`) and `stats.figures`; Markdown snippets
+are written by the small Jinja templates in `macros/templates/`, so code
+decides what to show and templates only print it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+
+from . import stats
+from .pagecheck import Names
+from .periods import PeriodError, parse
+from .site import Site
+
+# names mkdocs-macros and Jinja define for every page
+BUILTIN_NAMES = {
+    "config", "environment", "plugin", "git", "page", "navigation", "files", "macros", "filters",
+    "filters_builtin", "extra", "context", "macros_info", "now", "fix_url", "render_file",
+    "range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "self", "varargs", "kwargs",
+}
+
+
+class MacroError(Exception):
+    """A macro called with a value it cannot use; the message is for editors, in Chinese."""
+
+
+_SNIPPETS = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+)
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """0.9634 → 96.3%"""
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def number(value: float | int | None) -> str:
+    """1234.0 → 1234; 12.5 → 12.5 (no trailing zeros)."""
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+
+
+def zh_date(value: dt.date) -> str:
+    """2023-03-06 → 2023年3月6日"""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def change(now: float | int | None, before: float | int | None) -> str:
+    """Year-over-year change as a reader says it: 增长 12.5%、下降 3.0%、持平."""
+    if not before or now is None:
+        return "—"
+    ratio = (now - before) / before
+    if abs(ratio) < 0.0005:
+        return "持平"
+    return f"{'增长' if ratio > 0 else '下降'} {abs(ratio) * 100:.1f}%"
+
+
+class Library:
+    """The macros of one build, bound to its index."""
+
+    def __init__(self, site: Site):
+        self.site = site
+
+    def _period(self, period):
+        try:
+            return parse(period)
+        except PeriodError as error:
+            raise MacroError(str(error)) from None
+
+    # -- macros -------------------------------------------------------------------
+
+    def figures(self, period: str) -> dict:
+        """All figures of a period, e.g. figures("2023H1").trainings.all.trainees"""
+        return stats.figures(self.site, self._period(period))
+
+    def period_label(self, period: str) -> str:
+        """2023H1 → 2023年上半年"""
+        return self._period(period).label
+
+    def news_in(self, period: str, section: str | None = None) -> list:
+        """The period's published news, oldest first, optionally of one section."""
+        p = self._period(period)
+        if section is not None and section not in self.site.sections:
+            names = {s.name: s.id for s in self.site.sections.values()}
+            if section not in names:
+                raise MacroError(f"未知的板块「{section}」，应为 {'、'.join(self.site.sections)} 之一")
+            section = names[section]
+        return [n for n in reversed(self.site.news) if n.date in p and section in (None, n.section)]
+
+    def news_list(self, period: str) -> str:
+        """Markdown: the period's news grouped by section, each a link."""
+        items = self.news_in(period)
+        groups = [(s, [n for n in items if n.section == s.id]) for s in self.site.sections.values()]
+        return self._render("news_list.md", groups=[(s, ns) for s, ns in groups if ns])
+
+    def training_table(self, period: str) -> str:
+        """Markdown table: every training class that started in the period."""
+        p = self._period(period)
+        classes = [c for c in self.site.trainings.values() if c.start in p]
+        return self._render("training_table.md", classes=classes)
+
+    def research_list(self, period: str) -> str:
+        """Markdown: research approved, completed and awarded in the period."""
+        p = self._period(period)
+        projects = list(self.site.research.values())
+        when = lambda day: day is not None and day in p and day <= self.site.today  # noqa: E731
+        return self._render(
+            "research_list.md",
+            approved=[r for r in projects if when(r.approved)],
+            completed=[r for r in projects if when(r.completed)],
+            awarded=[r for r in projects if r.award and when(r.award.date)],
+        )
+
+    def _render(self, name: str, **values) -> str:
+        return _SNIPPETS.get_template(name).render(site=self.site, **values)
+
+    # -- registration ------------------------------------------------------------
+
+    MACROS = ("figures", "period_label", "news_in", "news_list", "training_table", "research_list")
+
+    def macros(self) -> dict:
+        return {name: getattr(self, name) for name in self.MACROS}
+
+    VARIABLES = ("build_year", "latest_year")
+
+    def variables(self) -> dict:
+        years = [c.start.year for c in self.site.trainings.values()] + [n.date.year for n in self.site.news]
+        return {
+            "build_year": str(self.site.today.year),
+            # the newest year with any record, so that the home page never shows an empty year
+            "latest_year": str(max(years, default=self.site.today.year)),
+        }
+
+    @staticmethod
+    def filters() -> dict:
+        return {"percent": percent, "number": number, "zh_date": zh_date}
+
+    @staticmethod
+    def globals() -> dict:
+        return {"change": change}
+
+    @classmethod
+    def names(cls, extra_variables=()) -> Names:
+        """Every name a page may use, for the page check."""
+        variables = BUILTIN_NAMES | set(cls.MACROS) | set(cls.VARIABLES) | set(cls.globals())
+        return Names(variables | set(extra_variables), set(cls.filters()))
+
+
+_SNIPPETS.filters.update(Library.filters())

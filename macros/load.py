@@ -1,0 +1,406 @@
+"""Files → typed records, collecting every problem in every file.
+
+`load(root, today)` reads `data/*.yaml` and the front matter of the news items,
+study notes and bulletins under `docs/`, validates them against `models.py`,
+resolves references (by id or Chinese name) to ids, and returns the `Site`
+index. If anything is wrong it raises `ContentError` once, with every problem.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import models as m
+from . import pagecheck
+from .periods import PeriodError, parse as parse_period
+from .problems import ContentError, Problem, closest, shown
+from .site import Site
+from .yamlsrc import Mapping, parse, read_front_matter
+
+# data file → (model, what an editor calls one record)
+DATA_FILES: dict[str, tuple[type[m.Record], str]] = {
+    "sections": (m.Section, "板块"),
+    "columns": (m.Column, "专栏"),
+    "topics": (m.Topic, "专题"),
+    "courses": (m.Course, "课程"),
+    "instructors": (m.Instructor, "师资"),
+    "trainings": (m.Training, "培训班次"),
+    "research": (m.Research, "科研课题"),
+}
+
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
+_SLUG_NAME = re.compile(r"^([a-z0-9][a-z0-9-]*)\.md$")
+
+
+@dataclass
+class Collector:
+    """Where problems accumulate while loading."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def add(self, file: str, line: int, record: str = "", field_: str = "", message: str = "") -> None:
+        self.problems.append(Problem(file, line, record, field_, message))
+
+
+def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
+         page_names: pagecheck.Names | None = None) -> Site:
+    """Read and validate everything; return the index or raise `ContentError`."""
+    root = Path(root)
+    today = today or dt.date.today()
+    out = Collector(root)
+    data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what)
+            for name, (model, what) in DATA_FILES.items()}
+    docs = root / docs_dir
+    news = _load_pages(out, docs, "news", m.NewsItem)
+    notes = _load_pages(out, docs, "notes", m.Note)
+    bulletins = _load_pages(out, docs, "bulletins", m.Bulletin)
+
+    refs = _References(out, data)
+    refs.check_topic_parents(data["topics"])
+    for record, where in data["courses"]:
+        refs.many(where, record, "instructors", "instructors", "授课教师")
+        refs.many(where, record, "topics", "topics", "专题")
+    for record, where in data["instructors"]:
+        refs.many(where, record, "expertise", "topics", "专题")
+    for record, where in data["trainings"] + data["research"]:
+        refs.many(where, record, "topics", "topics", "专题")
+    for record, where in data["research"]:
+        refs.one(where, record, "lead", "instructors", "课题负责人")
+    for record, where in news:
+        refs.one(where, record, "section", "sections", "板块")
+        refs.many(where, record, "topics", "topics", "专题")
+        if record.source == "repost" and not record.source_name:
+            out.add(where.file, where.line_of("source"), record.title, "source_name",
+                    "转载的新闻必须写明转载来源 source_name，例如 source_name: 青川日报")
+    for record, where in notes:
+        refs.many(where, record, "topics", "topics", "专题")
+    _check_columns(out, data["columns"], notes)
+    _check_bulletins(out, bulletins)
+    _check_unique_urls(out, news + notes + bulletins)
+    if page_names is not None:
+        out.problems += pagecheck.check_pages(root, docs, page_names)
+
+    if out.problems:
+        raise ContentError(sorted(set(out.problems)))
+    return Site.build(
+        today=today,
+        **{name: [r for r, _ in records] for name, records in data.items()},
+        news=[r for r, _ in news], notes=[r for r, _ in notes], bulletins=[r for r, _ in bulletins],
+    )
+
+
+# --- validation of one record ---------------------------------------------------
+
+
+@dataclass
+class Where:
+    """Where a record was written: file, first line, and each key's line."""
+
+    file: str
+    mapping: Mapping
+
+    @property
+    def line(self) -> int:
+        return self.mapping.line
+
+    def line_of(self, key: str) -> int:
+        return self.mapping.lines.get(key, self.mapping.line)
+
+
+def record_name(mapping: dict) -> str:
+    for key in ("id", "title", "name"):
+        value = mapping.get(key)
+        if isinstance(value, (str, int)) and str(value).strip():
+            return shown(value)
+    return ""
+
+
+def validate(out: Collector, model: type[m.Record], mapping, file: str, line: int, extra: dict | None = None):
+    """Validate one mapping against its model; report every problem; return the record or None."""
+    if not isinstance(mapping, Mapping):
+        out.add(file, line, message=f"这一项应当是「字段名: 内容」的形式，写的是「{shown(mapping)}」")
+        return None
+    name = record_name(mapping)
+    ok = True
+    for key, key_line in mapping.duplicates:
+        out.add(file, key_line, name, str(key), f"字段「{key}」写了两次，请删掉其中一个")
+        ok = False
+    allowed = model.input_fields()
+    clean = {}
+    for key, value in mapping.items():
+        if key in allowed:
+            clean[key] = value
+            continue
+        guess = closest(str(key), allowed)
+        hint = f"，是否是「{guess}」？" if guess else f"。可以写的字段有：{'、'.join(allowed)}"
+        out.add(file, mapping.lines.get(key, mapping.line), name, str(key), f"未知的字段「{key}」{hint}")
+        ok = False
+    try:
+        record = model.model_validate({**clean, **(extra or {})})
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            loc = [str(part) for part in detail["loc"]]
+            out.add(file, _line_of(mapping, loc), name, ".".join(loc), _message(model, detail))
+        return None
+    return record if ok else None
+
+
+def _line_of(mapping: Mapping, loc: list[str]) -> int:
+    line = mapping.line
+    node = mapping
+    for part in loc:
+        if isinstance(node, Mapping):
+            line = node.lines.get(part, line)
+            node = node.get(part)
+        else:
+            break
+    return line
+
+
+def _message(model: type[m.Record], detail: dict) -> str:
+    kind = detail["type"]
+    name = str(detail["loc"][0]) if detail["loc"] else ""
+    label = model.label(name)
+    given = shown(detail.get("input"))
+    if kind == "missing":
+        return f"缺少必填字段「{name}」（{label}）"
+    if kind in ("string_type",):
+        return f"{label}应为文字，写的是「{given}」"
+    if kind.startswith("int_"):
+        return f"{label}应为整数，写的是「{given}」"
+    if kind.startswith("float_"):
+        return f"{label}应为数字，写的是「{given}」"
+    if kind.startswith("bool_"):
+        return f"{label}应为 true（是）或 false（否），写的是「{given}」"
+    if kind == "list_type":
+        return f"{label}应为列表，例如 [甲, 乙]，写的是「{given}」"
+    if kind == "string_too_short":
+        return f"{label}不能为空"
+    if kind == "too_short":
+        return f"{label}至少要写一项"
+    if kind == "greater_than":
+        return f"{label}应大于 {detail['ctx']['gt']}，写的是「{given}」"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"{label}应当是「字段名: 内容」的形式，写的是「{given}」"
+    if kind == "extra_forbidden":
+        return f"未知的字段「{name}」"
+    if kind.startswith(("bad_", "not_", "negative")):
+        return detail["msg"]
+    return f"{label}写的是「{given}」，不符合要求"
+
+
+# --- data/*.yaml ------------------------------------------------------------------
+
+
+def _load_data(out: Collector, path: Path, model: type[m.Record], what: str) -> list[tuple]:
+    if not path.exists():
+        return []
+    file = out.rel(path)
+    data, problems = parse(path.read_text(encoding="utf-8"), file)
+    out.problems += problems
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        out.add(file, 1, message=f"文件内容应当是一个列表：每条{what}以「- id: …」开头")
+        return []
+    records, seen = [], {}
+    for item in data:
+        line = getattr(item, "line", 0)
+        record = validate(out, model, item, file, line)
+        if record is None:
+            continue
+        if record.id in seen:
+            out.add(file, item.lines.get("id", line), record.id, "id",
+                    f"编号「{record.id}」重复，第 {seen[record.id]} 行的{what}已经用了这个编号")
+            continue
+        seen[record.id] = item.lines.get("id", line)
+        records.append((record, Where(file, item)))
+    return records
+
+
+# --- docs/**/*.md -----------------------------------------------------------------
+
+
+def _load_pages(out: Collector, docs: Path, folder: str, model: type[m.Page]) -> list[tuple]:
+    base = docs / folder
+    if not base.is_dir():
+        return []
+    records = []
+    for path in sorted(base.rglob("*.md")):
+        if path.name == "index.md":
+            continue
+        file = out.rel(path)
+        parts = path.relative_to(base).parts
+        extra = _derived(out, file, folder, parts)
+        if extra is not None:
+            extra["src"] = path.relative_to(docs).as_posix()
+        if extra is None:
+            continue
+        meta, _body, _line, problems = read_front_matter(path, file)
+        out.problems += problems
+        if problems:
+            continue
+        record = validate(out, model, meta, file, 1, extra)
+        if record is None:
+            continue
+        where = Where(file, meta)
+        records.append((record, where))
+        if folder != "bulletins":
+            _check_file_date(out, record, where, path.name)
+    return records
+
+
+def _derived(out: Collector, file: str, folder: str, parts: tuple[str, ...]) -> dict | None:
+    """File name → slug, URL and column; None (with a problem) if the name is wrong."""
+    name = parts[-1]
+    if folder == "bulletins":
+        match = _SLUG_NAME.match(name)
+        if len(parts) != 1 or not match:
+            out.add(file, 0, message="简报文件应直接放在 docs/bulletins/ 下，文件名只用小写英文字母、数字和短横线，"
+                                     "例如 docs/bulletins/2023-h1.md")
+            return None
+        slug = match.group(1)
+        return {"file": file, "slug": slug, "url": f"bulletins/{slug}/"}
+    match = _DATED_NAME.match(name)
+    example = "docs/news/2023/2023-03-06-kaixue-dianli.md" if folder == "news" else \
+        "docs/notes/theory-notes/2023-03-06-xuexi-biji.md"
+    if len(parts) != 2 or not match:
+        out.add(file, 0, message=f"文件位置或文件名不对：应为「{folder}/文件夹/年-月-日-英文名.md」，"
+                                 f"英文名只用小写字母、数字和短横线，例如 {example}")
+        return None
+    slug = match.group(2)
+    if folder == "news":
+        return {"file": file, "slug": slug, "url": f"news/{parts[0]}/{slug}/"}
+    return {"file": file, "slug": slug, "url": f"notes/{parts[0]}/{slug}/", "column": parts[0]}
+
+
+def _check_file_date(out: Collector, record: m.Page, where: Where, name: str) -> None:
+    written = name[:10]
+    if written != record.date.isoformat():
+        out.add(where.file, where.line_of("date"), record.title, "date",
+                f"页头的日期 {record.date.isoformat()} 与文件名中的日期 {written} 不一致，请改成一致")
+    elif isinstance(record, m.NewsItem) and where.file.split("/")[-2] != str(record.date.year):
+        out.add(where.file, where.line_of("date"), record.title, "date",
+                f"新闻应放在年份文件夹 docs/news/{record.date.year}/ 下")
+
+
+# --- references -----------------------------------------------------------------
+
+
+class _References:
+    """Resolves references written as an id or a Chinese name, reporting dangling ones."""
+
+    def __init__(self, out: Collector, data: dict[str, list[tuple]]):
+        self.out = out
+        self.by_id: dict[str, dict[str, str]] = {}
+        self.by_name: dict[str, dict[str, str]] = {}
+        for kind, records in data.items():
+            self.by_id[kind] = {r.id: r.id for r, _ in records}
+            # instructors are referred to by id only; their names only feed the suggestion
+            self.by_name[kind] = {getattr(r, "name", None) or getattr(r, "title", ""): r.id for r, _ in records}
+
+    def resolve(self, kind: str, value: str) -> str | None:
+        if value in self.by_id[kind]:
+            return value
+        if kind != "instructors" and value in self.by_name[kind]:
+            return self.by_name[kind][value]
+        return None
+
+    def problem(self, where: Where, record, key: str, kind: str, what: str, value: str) -> None:
+        if kind == "instructors":
+            guess = self.by_name[kind].get(value) or closest(value, self.by_id[kind])
+        else:
+            names = self.by_name[kind]
+            guess = closest(value, [*names, *self.by_id[kind]])
+        hint = f"，是否是「{guess}」？" if guess else f"。请先在 data/{kind}.yaml 中添加，或改用已有的{what}"
+        self.out.add(where.file, where.line_of(key), _name(record), key, f"未知的{what}「{shown(value)}」{hint}")
+
+    def one(self, where: Where, record, key: str, kind: str, what: str) -> None:
+        value = getattr(record, key)
+        resolved = self.resolve(kind, value)
+        if resolved is None:
+            self.problem(where, record, key, kind, what, value)
+        else:
+            setattr(record, key, resolved)
+
+    def many(self, where: Where, record, key: str, kind: str, what: str) -> None:
+        resolved = []
+        for value in getattr(record, key):
+            found = self.resolve(kind, value)
+            if found is None:
+                self.problem(where, record, key, kind, what, value)
+            elif found not in resolved:
+                resolved.append(found)
+        setattr(record, key, resolved)
+
+    def check_topic_parents(self, topics: list[tuple]) -> None:
+        for record, where in topics:
+            if record.parent is not None:
+                self.one(where, record, "parent", "topics", "上级专题")
+        parents = {r.id: r.parent for r, _ in topics}
+        for record, where in topics:
+            chain, current = [record.id], parents.get(record.id)
+            while current is not None and current in parents:
+                if current == record.id:
+                    path = " → ".join(chain + [current])
+                    self.out.add(where.file, where.line_of("parent"), record.id, "parent",
+                                 f"专题的上级关系形成了循环：{path}，请去掉其中一个 parent")
+                    break
+                if current in chain:
+                    break  # a cycle further up, reported on its own members
+                chain.append(current)
+                current = parents.get(current)
+
+
+def _name(record: BaseModel) -> str:
+    return getattr(record, "id", None) or getattr(record, "title", "")
+
+
+# --- whole-collection rules ------------------------------------------------------
+
+
+def _check_columns(out: Collector, columns: list[tuple], notes: list[tuple]) -> None:
+    ids = [r.id for r, _ in columns]
+    names = {r.name: r.id for r, _ in columns}
+    reported = set()
+    for record, where in notes:
+        if record.column in ids or record.column in reported:
+            continue
+        reported.add(record.column)
+        guess = closest(record.column, ids) or names.get(record.column)
+        hint = f"，是否是「{guess}」？" if guess else "。请先在 data/columns.yaml 中添加这个专栏"
+        out.add(where.file, 0, "", "",
+                f"文件夹「notes/{record.column}」不是任何专栏的编号{hint}")
+
+
+def _check_bulletins(out: Collector, bulletins: list[tuple]) -> None:
+    seen: dict[int, str] = {}
+    for record, where in bulletins:
+        try:
+            parse_period(record.period)
+        except PeriodError as error:
+            out.add(where.file, where.line_of("period"), record.title, "period", str(error))
+        if record.issue in seen:
+            out.add(where.file, where.line_of("issue"), record.title, "issue",
+                    f"期号 {record.issue} 与 {seen[record.issue]} 重复，每期简报的期号不能相同")
+        else:
+            seen[record.issue] = where.file
+
+
+def _check_unique_urls(out: Collector, pages: list[tuple]) -> None:
+    seen: dict[str, str] = {}
+    for record, where in pages:
+        if record.url in seen:
+            out.add(where.file, 0, record.title, "",
+                    f"网址 /{record.url} 与 {seen[record.url]} 相同：同一年的新闻（或同一专栏的笔记）"
+                    "文件名中的英文名不能重复，请换一个英文名")
+        else:
+            seen[record.url] = where.file

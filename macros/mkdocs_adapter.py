@@ -1,0 +1,56 @@
+"""The only module of the package that knows MkDocs and mkdocs-macros.
+
+Moving to a successor of MkDocs should change this file, `__init__.py` and
+`hooks.py`, not the models, the loader, the index or the figures.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import jinja2
+from mkdocs.exceptions import PluginError
+
+from .library import Library, MacroError
+from .load import load
+from .problems import ContentError
+from .site import Site
+
+_current: dict[int, Site] = {}
+
+
+def build_day() -> dt.date:
+    """The day the build publishes for; SITE_TODAY=2024-01-01 pretends another day (tests, previews)."""
+    value = os.environ.get("SITE_TODAY")
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+def load_site(config, extra_names=()) -> Site:
+    """Load and validate everything once per build; stop the build with every problem."""
+    root = Path(config.config_file_path).parent
+    docs = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
+    try:
+        site = load(root, build_day(), docs, Library.names(extra_names))
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    _current.clear()
+    _current[id(config)] = site
+    return site
+
+
+def current_site(config) -> Site:
+    return _current[id(config)]
+
+
+def install_error_messages() -> None:
+    """Show editors a Chinese line, not a traceback, when a macro fails while rendering."""
+    from mkdocs_macros.errors import format_error
+
+    @format_error.register
+    def _macro_error(error: MacroError, markdown, page) -> str:
+        return f"{page.file.src_path}：宏调用出错：{error}"
+
+    @format_error.register
+    def _undefined(error: jinja2.UndefinedError, markdown, page) -> str:
+        return f"{page.file.src_path}：宏或变量没有定义（{error.message}），请查看编辑指南中的宏列表"

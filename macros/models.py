@@ -1,0 +1,377 @@
+"""One typed model per record kind: read this file to learn the data model.
+
+Values are normalised at the door: dates become `datetime.date`, 原创/转载 and
+the other Chinese spellings become their enum values, a single topic becomes a
+list. References (section, column, topic, instructor) are kept as written here
+and resolved to ids by `load.py`, which knows every file.
+
+Fields marked `derived` are computed by the loader (file name, URL …); an
+editor who writes one of them gets an "unknown field" message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from .problems import closest, shown
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+COURSE_CATEGORIES = ("理论教育", "党性教育", "专业化能力", "知识拓展", "履职能力", "综合素养")
+COURSE_FORMATS = (
+    "讲授式", "研讨式", "案例式", "情景模拟", "现场教学", "访谈教学", "体验式", "翻转课堂",
+    "结构化研讨", "专题讲座", "音像教学", "实践锻炼",
+)
+INSTRUCTOR_CATEGORIES = (
+    "校内教师", "领导干部", "专家学者", "企业经营管理人员", "先进典型人物", "优秀基层干部", "乡土人才",
+)
+RESEARCH_LEVELS = ("国家级", "省部级", "省级", "市厅级", "市级", "县级", "校级", "横向")
+
+
+def derived(description: str, default: Any = None) -> Any:
+    """A field the loader fills in; editors never write it."""
+    return Field(default, description=description, json_schema_extra={"derived": True})
+
+
+# --- normalisers -----------------------------------------------------------------
+
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+
+def to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = _DATE.match(str(value)) if isinstance(value, str) else None
+    if match:
+        try:
+            return dt.date(*map(int, match.groups()))
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "bad_date",
+        "日期「{value}」无效，应写成 2023-03-06 这样的「年-月-日」，并且是真实存在的日期",
+        {"value": shown(value)},
+    )
+
+
+def to_year(value: Any) -> int:
+    if isinstance(value, dt.date):
+        return value.year
+    text = str(value).strip().removesuffix("年")
+    if isinstance(value, (int, str)) and not isinstance(value, bool) and re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        if 1949 <= year <= 2100:
+            return year
+    raise PydanticCustomError("bad_year", "年份「{value}」无效，应写四位数年份，例如 2023", {"value": shown(value)})
+
+
+def to_bool(value: Any) -> Any:
+    return {"是": True, "否": False}.get(value, value) if isinstance(value, str) else value
+
+
+def to_list(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,，、]", value) if part.strip()]
+    return value
+
+
+def to_ratio(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return float(value.strip()[:-1]) / 100
+        except ValueError:
+            return value
+    return value
+
+
+def choice(options: dict[str, str], what: str):
+    """An enum written as its value or its Chinese name (`original` or 原创)."""
+    aliases = {label: key for key, label in options.items()}
+
+    def normalise(value: Any) -> str:
+        text = str(value).strip() if value is not None else ""
+        if text in options:
+            return text
+        if text in aliases:
+            return aliases[text]
+        expected = "、".join(f"{k}（{v}）" for k, v in options.items())
+        guess = closest(text, [*options, *aliases])
+        hint = f"；是否是「{guess}」？" if guess else ""
+        raise PydanticCustomError(
+            "bad_choice",
+            "未知的{what}「{value}」，应为 {expected} 之一{hint}",
+            {"what": what, "value": shown(value), "expected": expected, "hint": hint},
+        )
+
+    return BeforeValidator(normalise)
+
+
+def one_of(options: tuple[str, ...], what: str):
+    """A value from a fixed Chinese list (course category, format …)."""
+
+    def check(value: Any) -> str:
+        text = str(value).strip() if value is not None else ""
+        if text in options:
+            return text
+        guess = closest(text, options)
+        if guess:
+            raise PydanticCustomError(
+                "bad_choice", "未知的{what}「{value}」，是否是「{guess}」？",
+                {"what": what, "value": shown(value), "guess": guess},
+            )
+        raise PydanticCustomError(
+            "bad_choice", "未知的{what}「{value}」，应为 {expected} 之一",
+            {"what": what, "value": shown(value), "expected": "、".join(options)},
+        )
+
+    return BeforeValidator(check)
+
+
+def _id(value: Any) -> str:
+    if isinstance(value, str) and ID_PATTERN.match(value):
+        return value
+    raise PydanticCustomError(
+        "bad_id",
+        "编号「{value}」不合规范，只能用小写英文字母、数字和短横线「-」，例如 xi-thought-01",
+        {"value": shown(value)},
+    )
+
+
+Day = Annotated[dt.date, BeforeValidator(to_date)]
+Year = Annotated[int, BeforeValidator(to_year)]
+Flag = Annotated[bool, BeforeValidator(to_bool)]
+Id = Annotated[str, BeforeValidator(_id)]
+Text = Annotated[str, Field(min_length=1)]
+Refs = Annotated[list[Text], BeforeValidator(to_list)]
+Source = Annotated[Literal["original", "repost"], choice({"original": "原创", "repost": "转载"}, "来源")]
+Kind = Annotated[Literal["full-time", "part-time"], choice({"full-time": "专职", "part-time": "兼职"}, "师资类型")]
+TrainingType = Annotated[Literal["main", "social"], choice({"main": "主体班次", "social": "社会培训"}, "班次类型")]
+Mode = Annotated[
+    Literal["offline", "online", "hybrid"],
+    choice({"offline": "线下", "online": "线上", "hybrid": "线上线下结合"}, "办班方式"),
+]
+Status = Annotated[
+    Literal["trial", "active", "retired"], choice({"trial": "试讲", "active": "入库", "retired": "停用"}, "课程状态")
+]
+
+
+class Record(BaseModel):
+    """Common to every record: unknown keys are errors; `internal` is never published."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=False)
+
+    internal: Any = Field(None, description="编辑内部备注（不会出现在网站上）", exclude=True, repr=False)
+
+    @classmethod
+    def input_fields(cls) -> list[str]:
+        return [
+            name for name, info in cls.model_fields.items()
+            if not (info.json_schema_extra or {}).get("derived")
+        ]
+
+    @classmethod
+    def label(cls, name: str) -> str:
+        info = cls.model_fields.get(name)
+        return info.description if info and info.description else name
+
+
+# --- data/*.yaml -----------------------------------------------------------------
+
+
+class Section(Record):
+    """A news section (板块), `data/sections.yaml`."""
+
+    id: Id = Field(description="编号")
+    name: Text = Field(description="名称")
+    description: str = Field("", description="简介")
+    update_every_days: int = Field(7, gt=0, description="至少每隔几天更新一次")
+
+
+class Column(Record):
+    """A study-note column (专栏), `data/columns.yaml`; its notes live in docs/notes/<id>/."""
+
+    id: Id = Field(description="编号")
+    name: Text = Field(description="名称")
+    description: str = Field("", description="简介")
+    editor: Text = Field(description="责任编辑")
+    started: Day = Field(description="开栏日期")
+
+
+class Topic(Record):
+    """A topic (专题) shared by every kind of content, `data/topics.yaml`."""
+
+    id: Id = Field(description="编号")
+    name: Text = Field(description="名称")
+    description: str = Field("", description="简介")
+    parent: Optional[Text] = Field(None, description="上级专题")
+
+
+class Course(Record):
+    """A course in the catalog (课程目录), `data/courses.yaml`."""
+
+    id: Id = Field(description="编号")
+    title: Text = Field(description="课程名称")
+    category: Annotated[str, one_of(COURSE_CATEGORIES, "课程类别")] = Field(description="课程类别")
+    format: Annotated[str, one_of(COURSE_FORMATS, "教学形式")] = Field(description="教学形式")
+    hours: float = Field(description="课时")
+    instructors: Refs = Field(min_length=1, description="授课教师")
+    topics: Refs = Field(default_factory=list, description="专题")
+    audience: Refs = Field(default_factory=list, description="适用班次")
+    required: Flag = Field(False, description="是否必修")
+    status: Status = Field("active", description="课程状态")
+    since: Year = Field(description="入库年份")
+    summary: str = Field("", description="课程简介")
+
+    @field_validator("hours")
+    @classmethod
+    def _positive_hours(cls, value: float) -> float:
+        if value <= 0:
+            raise PydanticCustomError("not_positive", "课时应大于 0，写的是「{value}」", {"value": shown(value)})
+        return value
+
+
+class Instructor(Record):
+    """A member of the instructor pool (师资库), `data/instructors.yaml`."""
+
+    id: Id = Field(description="编号")
+    name: Text = Field(description="姓名")
+    kind: Kind = Field(description="专职或兼职")
+    category: Annotated[str, one_of(INSTRUCTOR_CATEGORIES, "师资类别")] = Field(description="师资类别")
+    title: str = Field("", description="职务或职称")
+    organization: str = Field("", description="工作单位")
+    expertise: Refs = Field(default_factory=list, description="擅长专题")
+    joined: Year = Field(description="入库年份")
+    bio: str = Field("", description="简介")
+    photo: Optional[str] = Field(None, description="照片")
+
+
+class Training(Record):
+    """A training class held (培训班次), `data/trainings.yaml`."""
+
+    id: Id = Field(description="编号")
+    name: Text = Field(description="班次名称")
+    type: TrainingType = Field(description="班次类型")
+    class_type: Text = Field(description="班型")
+    start: Day = Field(description="开班日期")
+    end: Day = Field(description="结业日期")
+    trainees: int = Field(description="培训人次")
+    mode: Mode = Field("offline", description="办班方式")
+    satisfaction: Annotated[Optional[float], BeforeValidator(to_ratio)] = Field(None, description="满意度")
+    topics: Refs = Field(default_factory=list, description="专题")
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start and value < start:
+            raise PydanticCustomError(
+                "bad_range", "结业日期 {end} 早于开班日期 {start}，应不早于开班日期",
+                {"end": value.isoformat(), "start": start.isoformat()},
+            )
+        return value
+
+    @field_validator("trainees")
+    @classmethod
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise PydanticCustomError("negative", "培训人次不能是负数，写的是「{value}」", {"value": value})
+        return value
+
+    @field_validator("satisfaction")
+    @classmethod
+    def _ratio(cls, value: Optional[float]) -> Optional[float]:
+        if value is not None and not 0 <= value <= 1:
+            raise PydanticCustomError(
+                "bad_ratio", "满意度应在 0 到 1 之间（例如 0.96 或 96% 表示 96%），写的是「{value}」",
+                {"value": shown(value)},
+            )
+        return value
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class Award(Record):
+    """An award won by a research project (获奖)."""
+
+    name: Text = Field(description="奖项名称")
+    date: Day = Field(description="获奖日期")
+
+
+class Research(Record):
+    """A research project (科研课题), `data/research.yaml`."""
+
+    id: Id = Field(description="编号")
+    title: Text = Field(description="课题名称")
+    level: Annotated[str, one_of(RESEARCH_LEVELS, "课题级别")] = Field(description="课题级别")
+    approved: Day = Field(description="立项日期")
+    completed: Optional[Day] = Field(None, description="结项日期")
+    award: Optional[Award] = Field(None, description="获奖")
+    lead: Text = Field(description="课题负责人")
+    topics: Refs = Field(default_factory=list, description="专题")
+
+    @field_validator("completed")
+    @classmethod
+    def _completed_after_approved(cls, value: Optional[dt.date], info: ValidationInfo) -> Optional[dt.date]:
+        approved = info.data.get("approved")
+        if value and approved and value < approved:
+            raise PydanticCustomError(
+                "bad_range", "结项日期 {end} 早于立项日期 {start}，应不早于立项日期",
+                {"end": value.isoformat(), "start": approved.isoformat()},
+            )
+        return value
+
+
+# --- front matter of docs/**/*.md --------------------------------------------------
+
+
+class Page(Record):
+    """What every published Markdown record has."""
+
+    title: Text = Field(description="标题")
+    date: Day = Field(description="日期")
+    draft: Flag = Field(False, description="草稿（不发布）")
+    file: str = derived("源文件（相对项目根目录）", "")
+    src: str = derived("源文件（相对 docs 目录）", "")
+    slug: str = derived("网址中的名称", "")
+    url: str = derived("网址", "")
+
+
+class NewsItem(Page):
+    """A news item (工作动态), docs/news/YYYY/YYYY-MM-DD-slug.md."""
+
+    section: Text = Field(description="板块")
+    topics: Refs = Field(default_factory=list, description="专题")
+    source: Source = Field("original", description="原创或转载")
+    source_name: Optional[str] = Field(None, description="转载来源")
+    author: Optional[str] = Field(None, description="作者")
+    summary: Optional[str] = Field(None, description="摘要")
+    cover: Optional[str] = Field(None, description="封面图")
+    pinned: Flag = Field(False, description="置顶")
+
+
+class Note(Page):
+    """A study note (学习笔记), docs/notes/<column-id>/YYYY-MM-DD-slug.md."""
+
+    author: Text = Field(description="作者")
+    topics: Refs = Field(default_factory=list, description="专题")
+    summary: Optional[str] = Field(None, description="摘要")
+    column: str = derived("专栏", "")
+    number: int = derived("在专栏中的篇次", 0)
+
+
+class Bulletin(Page):
+    """A bulletin issue (简报), docs/bulletins/<slug>.md."""
+
+    issue: int = Field(gt=0, description="期号")
+    period: Text = Field(description="统计时段")
+    summary: Optional[str] = Field(None, description="摘要")

@@ -1,0 +1,93 @@
+"""Every page's macros checked before anything is rendered.
+
+mkdocs-macros, with `on_error_fail`, prints a Python traceback and exits on the
+first undefined name. Editors need the file, the line and a suggestion instead,
+for every page at once, and `python -m macros check` needs it without MkDocs:
+so each page is parsed with Jinja here and its free names are compared with
+the names the site defines.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from .problems import Problem, closest
+from .yamlsrc import parse, split_front_matter
+
+
+
+@dataclass
+class Names:
+    """The names a page may use: variables and macros, and filters."""
+
+    variables: set[str] = field(default_factory=set)
+    filters: set[str] = field(default_factory=set)
+
+
+_SYNTAX_HINTS = [
+    ("unexpected '}'", "花括号没有配对，应写成 {{ 名称 }}"),
+    ("unexpected end of template", "模板没有结束：{{ 要有 }} 配对，{% for %} 要有 {% endfor %}，{% if %} 要有 {% endif %}"),
+    ("Encountered unknown tag", "未知的模板标签"),
+    ("expected token", "括号、引号或逗号没有写对"),
+    ("unexpected char", "出现了不能出现在 {{ }} 里的字符（注意中文引号和中文括号要用英文的）"),
+]
+
+
+def check_pages(root: Path, docs: Path, names: Names) -> list[Problem]:
+    env = jinja2.Environment()
+    env.filters.update({name: str for name in names.filters})  # only their names matter here
+    problems: list[Problem] = []
+    for path in sorted(docs.rglob("*.md")):
+        file = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8", errors="replace")
+        front, body, body_line = split_front_matter(text)
+        if "{{" not in body and "{%" not in body:
+            continue
+        own = set()
+        if front:
+            data, _ = parse(front, file, 1)
+            if isinstance(data, dict):
+                own = {str(k) for k in data}
+        problems += check_template(env, file, body, body_line, names.variables | own)
+    return problems
+
+
+def check_template(env: jinja2.Environment, file: str, body: str, first_line: int,
+                   known: set[str]) -> list[Problem]:
+    try:
+        tree = env.parse(body)
+        free = meta.find_undeclared_variables(tree)  # also compiles: finds unknown filters
+    except jinja2.TemplateSyntaxError as error:
+        line = first_line + (error.lineno or 1) - 1
+        match = re.match(r"No filter named '(.+)'", error.message or "")
+        if match:
+            guess = closest(match.group(1), env.filters)
+            hint = f"，是否是「{guess}」？" if guess else "。请查看编辑指南中的过滤器列表"
+            return [Problem(file, line, field=match.group(1), message=f"未知的过滤器「{match.group(1)}」{hint}")]
+        return [Problem(file, line, message=f"宏的写法有误：{_syntax_hint(error.message or '')}")]
+    problems = []
+    for name in sorted(free - known):
+        guess = closest(name, known)
+        hint = f"，是否是「{guess}」？" if guess else "。请查看编辑指南中的宏列表"
+        problems.append(Problem(file, first_line + _line_of(body, name), field=name,
+                                message=f"未定义的宏或变量「{name}」{hint}"))
+    return problems
+
+
+def _line_of(body: str, name: str) -> int:
+    pattern = re.compile(r"(\{\{|\{%)[^}]*\b" + re.escape(name) + r"\b")
+    for number, line in enumerate(body.splitlines()):
+        if pattern.search(line):
+            return number
+    return 0
+
+
+def _syntax_hint(message: str) -> str:
+    for needle, hint in _SYNTAX_HINTS:
+        if needle in message:
+            return f"{hint}（{message}）"
+    return message

@@ -1,0 +1,95 @@
+"""The index, built once per build: records by id, by topic, by column, cross-links.
+
+Everything that pages, macros and figures need is looked up here; nothing
+re-reads files or re-sorts lists per page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import models as m
+
+
+def by_id(records) -> dict:
+    return {record.id: record for record in records}
+
+
+@dataclass
+class Site:
+    today: dt.date
+    sections: dict[str, m.Section]
+    columns: dict[str, m.Column]
+    topics: dict[str, m.Topic]
+    courses: dict[str, m.Course]
+    instructors: dict[str, m.Instructor]
+    trainings: dict[str, m.Training]  # held: started on or before today
+    research: dict[str, m.Research]
+    news: list[m.NewsItem]  # published, newest first
+    notes: list[m.Note]  # published, newest first
+    bulletins: list[m.Bulletin]  # published, by issue number
+    unpublished: list[m.Page] = field(default_factory=list)  # drafts and future items
+    notes_by_column: dict[str, list[m.Note]] = field(default_factory=dict)  # series order
+    courses_by_instructor: dict[str, list[m.Course]] = field(default_factory=dict)
+    research_by_lead: dict[str, list[m.Research]] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)  # topic id → sub-topic ids
+
+    @classmethod
+    def build(cls, *, today, sections, columns, topics, courses, instructors, trainings, research,
+              news, notes, bulletins) -> "Site":
+        def is_published(page: m.Page) -> bool:
+            return not page.draft and page.date <= today
+
+        newest = lambda page: (page.date, page.file)  # noqa: E731
+        site = cls(
+            today=today,
+            sections=by_id(sections), columns=by_id(columns), topics=by_id(topics),
+            courses=by_id(courses), instructors=by_id(instructors),
+            trainings=by_id(sorted((t for t in trainings if t.start <= today), key=lambda t: (t.start, t.id))),
+            research=by_id(research),
+            news=sorted(filter(is_published, news), key=newest, reverse=True),
+            notes=sorted(filter(is_published, notes), key=newest, reverse=True),
+            bulletins=sorted(filter(is_published, bulletins), key=lambda b: b.issue),
+            unpublished=[p for p in [*news, *notes, *bulletins] if not is_published(p)],
+        )
+        for column in site.columns:
+            site.notes_by_column[column] = []
+        for note in reversed(site.notes):
+            series = site.notes_by_column.setdefault(note.column, [])
+            series.append(note)
+            note.number = len(series)
+        for course in site.courses.values():
+            for instructor in course.instructors:
+                site.courses_by_instructor.setdefault(instructor, []).append(course)
+        for project in site.research.values():
+            site.research_by_lead.setdefault(project.lead, []).append(project)
+        children = defaultdict(list)
+        for topic in site.topics.values():
+            if topic.parent:
+                children[topic.parent].append(topic.id)
+        site.children = dict(children)
+        return site
+
+    def drafts(self) -> list[m.Page]:
+        return [p for p in self.unpublished if p.draft]
+
+    def scheduled(self) -> list[m.Page]:
+        """Items whose date has not come yet (published by a later build)."""
+        return [p for p in self.unpublished if not p.draft]
+
+    def summary(self) -> str:
+        """One line for `python -m macros check`."""
+        def count(kind) -> str:
+            held = [p for p in self.unpublished if isinstance(p, kind)]
+            drafts = sum(p.draft for p in held)
+            future = len(held) - drafts
+            return f"（另有草稿 {drafts}、未到发布日期 {future}）" if held else ""
+
+        return (
+            f"检查通过：新闻 {len(self.news)} 条{count(m.NewsItem)}，"
+            f"学习笔记 {len(self.notes)} 篇{count(m.Note)}，简报 {len(self.bulletins)} 期{count(m.Bulletin)}，"
+            f"课程 {len(self.courses)} 门，师资 {len(self.instructors)} 人，"
+            f"培训班次 {len(self.trainings)} 个，科研课题 {len(self.research)} 项，"
+            f"板块 {len(self.sections)} 个，专栏 {len(self.columns)} 个，专题 {len(self.topics)} 个；没有发现问题。"
+        )
