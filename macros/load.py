@@ -42,6 +42,8 @@ class Collector:
 
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    # ids of records that failed validation: references to them are not reported again
+    broken: dict[str, set[str]] = field(default_factory=dict)
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -56,7 +58,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     root = Path(root)
     today = today or dt.date.today()
     out = Collector(root)
-    data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what)
+    data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what, name)
             for name, (model, what) in DATA_FILES.items()}
     docs = root / docs_dir
     news = _load_pages(out, docs, "news", m.NewsItem)
@@ -200,7 +202,7 @@ def _message(model: type[m.Record], detail: dict) -> str:
 # --- data/*.yaml ------------------------------------------------------------------
 
 
-def _load_data(out: Collector, path: Path, model: type[m.Record], what: str) -> list[tuple]:
+def _load_data(out: Collector, path: Path, model: type[m.Record], what: str, kind: str) -> list[tuple]:
     if not path.exists():
         return []
     file = out.rel(path)
@@ -216,6 +218,8 @@ def _load_data(out: Collector, path: Path, model: type[m.Record], what: str) -> 
         line = getattr(item, "line", 0)
         record = validate(out, model, item, file, line)
         if record is None:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                out.broken.setdefault(kind, set()).add(item["id"])
             continue
         if record.id in seen:
             out.add(file, item.lines.get("id", line), record.id, "id",
@@ -300,6 +304,7 @@ class _References:
 
     def __init__(self, out: Collector, data: dict[str, list[tuple]]):
         self.out = out
+        self.broken = out.broken
         self.by_id: dict[str, dict[str, str]] = {}
         self.by_name: dict[str, dict[str, str]] = {}
         for kind, records in data.items():
@@ -326,15 +331,17 @@ class _References:
     def one(self, where: Where, record, key: str, kind: str, what: str) -> None:
         value = getattr(record, key)
         resolved = self.resolve(kind, value)
-        if resolved is None:
-            self.problem(where, record, key, kind, what, value)
-        else:
+        if resolved is not None:
             setattr(record, key, resolved)
+        elif value not in self.broken.get(kind, ()):
+            self.problem(where, record, key, kind, what, value)
 
     def many(self, where: Where, record, key: str, kind: str, what: str) -> None:
         resolved = []
         for value in getattr(record, key):
             found = self.resolve(kind, value)
+            if found is None and value in self.broken.get(kind, ()):
+                continue  # that record has its own problem already
             if found is None:
                 self.problem(where, record, key, kind, what, value)
             elif found not in resolved:

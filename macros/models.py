@@ -373,5 +373,6 @@ class Bulletin(Page):
     """A bulletin issue (简报), docs/bulletins/<slug>.md."""
 
     issue: int = Field(gt=0, description="期号")
-    period: Text = Field(description="统计时段")
+    period: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)] = Field(
+        description="统计时段")
     summary: Optional[str] = Field(None, description="摘要")

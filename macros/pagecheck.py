@@ -29,6 +29,7 @@ class Names:
 
 
 _SYNTAX_HINTS = [
+    ("expected ')'", "括号没有配对：少了右括号「)」"),
     ("unexpected '}'", "花括号没有配对，应写成 {{ 名称 }}"),
     ("unexpected end of template", "模板没有结束：{{ 要有 }} 配对，{% for %} 要有 {% endfor %}，{% if %} 要有 {% endif %}"),
     ("Encountered unknown tag", "未知的模板标签"),

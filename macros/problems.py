@@ -56,5 +56,7 @@ def closest(value: str, choices: Iterable[str]) -> str | None:
 
 def shown(value: object) -> str:
     """A value as the editor wrote it, short enough for one line."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = str(value)
     return text if len(text) <= 40 else text[:39] + "…"

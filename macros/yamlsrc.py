@@ -43,7 +43,16 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
+    """An impossible date (2023-02-30) stays text, so the model can say what is wrong with it."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def parse(text: str, file: str, line_offset: int = 0):
@@ -52,10 +61,12 @@ def parse(text: str, file: str, line_offset: int = 0):
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # an unclosed quote fails at the end of the file: point at where the quote opened
+        quoted = "quoted scalar" in (error.context or "")
+        mark = (error.context_mark if quoted else None) or error.problem_mark or error.context_mark
         line = mark.line + 1 + line_offset if mark else 0
         return None, [Problem(file, line, message=yaml_message(error))]
-    except yaml.YAMLError as error:  # pragma: no cover - reader errors without a mark
+    except (yaml.YAMLError, ValueError) as error:  # reader errors without a mark
         return None, [Problem(file, 0, message=f"YAML 格式错误：{error}")]
     if line_offset:
         _shift(data, line_offset)
@@ -75,7 +86,8 @@ def _shift(data, offset: int) -> None:
 
 
 _YAML_HINTS = [
-    ("mapping values are not allowed", "冒号「:」后面要有一个空格；如果内容本身带冒号，请把整段内容用引号括起来"),
+    ("mapping values are not allowed",
+     "这一行的缩进和上一行不一致（同一层的字段要左对齐），或者内容里带有冒号「:」（请把整段内容用引号括起来）"),
     ("could not find expected ':'", "这一行缺少「字段名: 内容」中的冒号，或者上一行的引号没有配对"),
     ("found character '\\t'", "YAML 不能用 Tab 键缩进，请改用空格"),
     ("found undefined alias", "「*」开头的内容会被当作引用，请把整段内容用引号括起来"),

@@ -1,0 +1,72 @@
+"""Shared fixtures: an editable copy of the small fixture project, and builds of it."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from macros.library import Library
+from macros.load import load
+from macros.problems import ContentError
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+TODAY = dt.date(2026, 11, 23)
+
+
+@dataclass
+class Project:
+    """A throwaway copy of a fixture project that a test may break."""
+
+    root: Path
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def write(self, rel: str, text: str) -> None:
+        self.path(rel).parent.mkdir(parents=True, exist_ok=True)
+        self.path(rel).write_text(text, encoding="utf-8")
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        text = self.path(rel).read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {rel}"
+        self.write(rel, text.replace(old, new, 1))
+
+    def append(self, rel: str, text: str) -> None:
+        self.write(rel, self.path(rel).read_text(encoding="utf-8") + text)
+
+    def load(self, today: dt.date = TODAY):
+        return load(self.root, today, "docs", Library.names())
+
+    def problems(self, today: dt.date = TODAY) -> list[str]:
+        """Every problem as the editor reads it; fails the test if loading succeeds."""
+        with pytest.raises(ContentError) as caught:
+            self.load(today)
+        return [str(p) for p in caught.value.problems]
+
+    def run(self, *args: str, today: dt.date = TODAY) -> subprocess.CompletedProcess:
+        env = {**os.environ, "SITE_TODAY": today.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+        return subprocess.run([sys.executable, *args], cwd=self.root, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    def build(self, today: dt.date = TODAY) -> subprocess.CompletedProcess:
+        return self.run("-m", "mkdocs", "build", "--strict", "--site-dir", "site", today=today)
+
+
+def copy_project(source: Path, target: Path) -> Project:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("site", ".venv", ".git", "__pycache__"))
+    for name in ("macros", "hooks.py", "overrides"):
+        if not (target / name).exists():
+            (target / name).symlink_to(ROOT / name)
+    return Project(target)
+
+
+@pytest.fixture
+def small(tmp_path) -> Project:
+    return copy_project(FIXTURES / "small", tmp_path / "small")
