@@ -49,8 +49,8 @@ def install_error_messages() -> None:
 
     @format_error.register
     def _macro_error(error: MacroError, markdown, page) -> str:
-        return f"{page.file.src_path}：宏调用出错：{error}"
+        return f"docs/{page.file.src_path}：宏调用出错：{error}"
 
     @format_error.register
     def _undefined(error: jinja2.UndefinedError, markdown, page) -> str:
-        return f"{page.file.src_path}：宏或变量没有定义（{error.message}），请查看编辑指南中的宏列表"
+        return f"docs/{page.file.src_path}：宏或变量没有定义（{error.message}），请查看编辑指南中的宏列表"
