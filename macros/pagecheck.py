@@ -52,6 +52,8 @@ def check_pages(root: Path, docs: Path, names: Names) -> list[Problem]:
         if front:
             data, _ = parse(front, file, 1)
             if isinstance(data, dict):
+                if data.get("render_macros") is False:
+                    continue  # mkdocs-macros leaves this page as it is
                 own = {str(k) for k in data}
         problems += check_template(env, file, body, body_line, names.variables | own)
     return problems
