@@ -44,6 +44,8 @@ class Collector:
     problems: list[Problem] = field(default_factory=list)
     # ids of records that failed validation: references to them are not reported again
     broken: dict[str, set[str]] = field(default_factory=dict)
+    # data files that could not be read at all: references to their records are not checked
+    unreadable: set[str] = field(default_factory=set)
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -60,6 +62,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     out = Collector(root)
     data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what, name)
             for name, (model, what) in DATA_FILES.items()}
+    _check_data_names(out, root / "data")
     docs = root / docs_dir
     news = _load_pages(out, docs, "news", m.NewsItem)
     notes = _load_pages(out, docs, "notes", m.Note)
@@ -84,7 +87,8 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
                     "转载的新闻必须写明转载来源 source_name，例如 source_name: 青川日报")
     for record, where in notes:
         refs.many(where, record, "topics", "topics", "专题")
-    _check_columns(out, data["columns"], notes)
+    if "columns" not in out.unreadable:
+        _check_columns(out, data["columns"], notes)
     _check_bulletins(out, bulletins)
     _check_unique_urls(out, news + notes + bulletins)
     if page_names is not None:
@@ -206,12 +210,21 @@ def _load_data(out: Collector, path: Path, model: type[m.Record], what: str, kin
     if not path.exists():
         return []
     file = out.rel(path)
-    data, problems = parse(path.read_text(encoding="utf-8"), file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        out.add(file, 0, message="文件不是 UTF-8 编码，请用 UTF-8 保存")
+        out.unreadable.add(kind)
+        return []
+    data, problems = parse(text, file)
     out.problems += problems
+    if problems:
+        out.unreadable.add(kind)
     if data is None:
         return []
     if not isinstance(data, list):
         out.add(file, 1, message=f"文件内容应当是一个列表：每条{what}以「- id: …」开头")
+        out.unreadable.add(kind)
         return []
     records, seen = [], {}
     for item in data:
@@ -228,6 +241,18 @@ def _load_data(out: Collector, path: Path, model: type[m.Record], what: str, kin
         seen[record.id] = item.lines.get("id", line)
         records.append((record, Where(file, item)))
     return records
+
+
+def _check_data_names(out: Collector, folder: Path) -> None:
+    """A misnamed data file would silently be ignored: say so instead."""
+    if not folder.is_dir():
+        return
+    expected = [f"{name}.yaml" for name in DATA_FILES]
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".yaml", ".yml") and path.name not in expected:
+            guess = closest(path.name, expected)
+            hint = f"，是否是「{guess}」？" if guess else f"。网站读取的数据文件有：{'、'.join(expected)}"
+            out.add(out.rel(path), 0, message=f"网站不读取这个文件{hint}")
 
 
 # --- docs/**/*.md -----------------------------------------------------------------
@@ -320,6 +345,8 @@ class _References:
         return None
 
     def problem(self, where: Where, record, key: str, kind: str, what: str, value: str) -> None:
+        if kind in self.out.unreadable:
+            return  # its file has its own problem already
         if kind == "instructors":
             guess = self.by_name[kind].get(value) or closest(value, self.by_id[kind])
         else:

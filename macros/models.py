@@ -149,7 +149,12 @@ Day = Annotated[dt.date, BeforeValidator(to_date)]
 Year = Annotated[int, BeforeValidator(to_year)]
 Flag = Annotated[bool, BeforeValidator(to_bool)]
 Id = Annotated[str, BeforeValidator(_id)]
-Text = Annotated[str, Field(min_length=1)]
+def to_text(value: Any) -> Any:
+    """A title such as 2024 is read by YAML as a number; it is still text."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+Text = Annotated[str, BeforeValidator(to_text), Field(min_length=1)]
 Refs = Annotated[list[Text], BeforeValidator(to_list)]
 Source = Annotated[Literal["original", "repost"], choice({"original": "原创", "repost": "转载"}, "来源")]
 Kind = Annotated[Literal["full-time", "part-time"], choice({"full-time": "专职", "part-time": "兼职"}, "师资类型")]

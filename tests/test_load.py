@@ -152,9 +152,10 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
 def test_each_mistake_has_its_message(small, case):
+    """One mistake, one message: nothing else is reported in its wake."""
     breaks, expected = CASES[case]
     breaks(small)
-    assert expected in small.problems()
+    assert small.problems() == [expected]
 
 
 def test_topic_parent_cycle_names_the_loop(small):
@@ -218,3 +219,23 @@ def test_internal_is_never_in_a_dump(small):
     assert "SECRET" not in repr(site.instructors["i3"].model_dump())
     assert site.instructors["i3"].internal == {"电话": "SECRET-PHONE-13900000000"}
     assert TODAY.year == 2026
+
+
+def test_misnamed_data_file_is_reported(small):
+    small.write("data/course.yaml", "- id: x\n")
+    assert small.problems() == ["data/course.yaml：网站不读取这个文件，是否是「courses.yaml」？"]
+
+
+def test_ordinary_page_front_matter_error_is_reported(small):
+    small.write("docs/about/index.md", "---\ntitle: \"概况\n---\n# 概况\n")
+    assert small.problems() == ["docs/about/index.md 第 2 行：YAML 格式错误：引号没有配对：开头的引号缺少结尾"]
+
+
+def test_number_as_title_is_text(small):
+    small.edit("docs/news/2023/2023-08-01-c.md", "title: 新闻丙", "title: 2023")
+    assert any(n.title == "2023" for n in small.load().news)
+
+
+def test_non_utf8_file_is_reported(small):
+    small.path("data/topics.yaml").write_bytes("- id: t1\n  name: 党性教育\n".encode("gbk"))
+    assert small.problems() == ["data/topics.yaml：文件不是 UTF-8 编码，请用 UTF-8 保存"]
