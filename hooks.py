@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
 
 from macros import pages
 from macros.mkdocs_adapter import current_site
@@ -18,10 +19,16 @@ def on_files(files, config):
             file.dest_uri = moved[file.src_uri]
             for cached in ("url", "abs_dest_path"):
                 file.__dict__.pop(cached, None)
+    for page in pages.generate(site, config.site_url or "/", config.site_name):
+        if page.src_uri in files.src_uris:
+            files.remove(files.src_uris[page.src_uri])
+        files.append(File.generated(config, page.src_uri, content=page.content))
     return files
 
 
-@event_priority(100)  # before mkdocs-macros makes the front matter into page variables
+@event_priority(100)  # before mkdocs-macros renders the page
 def on_page_markdown(markdown, page, config, files):
     page.meta.pop("internal", None)  # editors' private notes are never published
-    return markdown
+    site = current_site(config)
+    record = site.by_src.get(page.file.src_uri)
+    return pages.frame(site, record, markdown) if record else markdown

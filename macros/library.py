@@ -6,12 +6,7 @@ decides what to show and templates only print it.
 """
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
-import jinja2
-
-from . import stats
+from . import render, stats
 from .pagecheck import Names
 from .periods import PeriodError, parse
 from .site import Site
@@ -26,29 +21,6 @@ BUILTIN_NAMES = {
 
 class MacroError(Exception):
     """A macro called with a value it cannot use; the message is for editors, in Chinese."""
-
-
-_SNIPPETS = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-)
-
-
-def percent(value: float | None, digits: int = 1) -> str:
-    """0.9634 → 96.3%"""
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
-
-
-def number(value: float | int | None) -> str:
-    """1234.0 → 1234; 12.5 → 12.5 (no trailing zeros)."""
-    if value is None:
-        return "—"
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-
-
-def zh_date(value: dt.date) -> str:
-    """2023-03-06 → 2023年3月6日"""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def change(now: float | int | None, before: float | int | None) -> str:
@@ -118,7 +90,7 @@ class Library:
         )
 
     def _render(self, name: str, **values) -> str:
-        return _SNIPPETS.get_template(name).render(site=self.site, **values)
+        return render.render(name, site=self.site, **values)
 
     # -- registration ------------------------------------------------------------
 
@@ -139,7 +111,7 @@ class Library:
 
     @staticmethod
     def filters() -> dict:
-        return {"percent": percent, "number": number, "zh_date": zh_date}
+        return {name: render.FILTERS[name] for name in ("percent", "number", "zh_date")}
 
     @staticmethod
     def globals() -> dict:
@@ -151,5 +123,3 @@ class Library:
         variables = BUILTIN_NAMES | set(cls.MACROS) | set(cls.VARIABLES) | set(cls.globals())
         return Names(variables | set(extra_variables), set(cls.filters()))
 
-
-_SNIPPETS.filters.update(Library.filters())

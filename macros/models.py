@@ -349,6 +349,7 @@ class Page(Record):
     src: str = derived("源文件（相对 docs 目录）", "")
     slug: str = derived("网址中的名称", "")
     url: str = derived("网址", "")
+    reading_minutes: int = derived("阅读时间（分钟）", 1)
 
 
 class NewsItem(Page):

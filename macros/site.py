@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from . import models as m
 
 
+TOPIC_KINDS = ("news", "notes", "courses", "instructors", "research", "trainings")
+
+
 def by_id(records) -> dict:
     return {record.id: record for record in records}
 
@@ -34,6 +37,13 @@ class Site:
     courses_by_instructor: dict[str, list[m.Course]] = field(default_factory=dict)
     research_by_lead: dict[str, list[m.Research]] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)  # topic id → sub-topic ids
+    # topic id → kind ("news", "notes", "courses", "instructors", "research", "trainings") → records
+    by_topic: dict[str, dict[str, list]] = field(default_factory=dict)
+    news_by_section: dict[str, list[m.NewsItem]] = field(default_factory=dict)  # newest first
+    news_by_year: dict[int, list[m.NewsItem]] = field(default_factory=dict)  # newest first
+    news_oldest_first: list[m.NewsItem] = field(default_factory=list)
+    position: dict[int, int] = field(default_factory=dict)  # id(page) → index in its series
+    by_src: dict[str, m.Page] = field(default_factory=dict)  # docs path → published news item or note
 
     @classmethod
     def build(cls, *, today, sections, columns, topics, courses, instructors, trainings, research,
@@ -69,7 +79,49 @@ class Site:
             if topic.parent:
                 children[topic.parent].append(topic.id)
         site.children = dict(children)
+        site.by_topic = {t: {kind: [] for kind in TOPIC_KINDS} for t in site.topics}
+        tagged = [
+            ("news", site.news, "topics"), ("notes", site.notes, "topics"),
+            ("courses", site.courses.values(), "topics"), ("instructors", site.instructors.values(), "expertise"),
+            ("research", site.research.values(), "topics"), ("trainings", site.trainings.values(), "topics"),
+        ]
+        for kind, records, key in tagged:
+            for record in records:
+                for topic in getattr(record, key):
+                    site.by_topic[topic][kind].append(record)
+        site.news_by_section = {s: [] for s in site.sections}
+        for item in site.news:
+            site.news_by_section[item.section].append(item)
+            site.news_by_year.setdefault(item.date.year, []).append(item)
+        site.news_oldest_first = list(reversed(site.news))
+        site.by_src = {page.src: page for page in [*site.news, *site.notes]}
+        for series in [site.news_oldest_first, *site.notes_by_column.values()]:
+            site.position.update({id(page): i for i, page in enumerate(series)})
         return site
+
+    def topic_items(self, topic: str) -> dict[str, list]:
+        """Everything on a topic, its sub-topics' items included (each record once)."""
+        merged = {kind: list(records) for kind, records in self.by_topic[topic].items()}
+        for child in self.descendants(topic):
+            for kind, records in self.by_topic[child].items():
+                seen = {id(r) for r in merged[kind]}
+                merged[kind] += [r for r in records if id(r) not in seen]
+        return merged
+
+    def descendants(self, topic: str) -> list[str]:
+        found, queue = [], list(self.children.get(topic, []))
+        while queue:
+            child = queue.pop(0)
+            found.append(child)
+            queue += self.children.get(child, [])
+        return found
+
+    def neighbours(self, page: m.Page) -> tuple[m.Page | None, m.Page | None]:
+        """(previous, next) in time: among all news, or among the notes of the page's column."""
+        series = self.notes_by_column[page.column] if isinstance(page, m.Note) else self.news_oldest_first
+        index = self.position[id(page)]
+        return (series[index - 1] if index > 0 else None,
+                series[index + 1] if index + 1 < len(series) else None)
 
     def drafts(self) -> list[m.Page]:
         return [p for p in self.unpublished if p.draft]

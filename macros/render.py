@@ -1,0 +1,82 @@
+"""The Jinja environment of the Markdown snippets and generated pages (macros/templates/).
+
+Templates only display: they loop over what code has chosen and print it through
+these filters.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import jinja2
+
+from . import urls
+
+LABELS = {
+    "original": "原创", "repost": "转载", "main": "主体班次", "social": "社会培训",
+    "full-time": "专职", "part-time": "兼职", "trial": "试讲", "active": "入库", "retired": "停用",
+    "offline": "线下", "online": "线上", "hybrid": "线上线下结合",
+}
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """0.9634 → 96.3%"""
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def number(value: float | int | None) -> str:
+    """1234 → 1,234; 12.5 → 12.5 (no trailing zeros)."""
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+
+
+def zh_date(value: dt.date) -> str:
+    """2023-03-06 → 2023年3月6日"""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def md(text: object) -> str:
+    """Text as literal Markdown (a title with * or [ stays a title)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def link(record) -> str:
+    """The link target of a record's page, from the docs root."""
+    return "/" + urls.src_of(record)
+
+
+def yaml_str(text: object) -> str:
+    """A value safe in front matter (JSON strings are YAML strings)."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+FILTERS = {
+    "percent": percent, "number": number, "zh_date": zh_date, "md": md, "link": link,
+    "label": lambda key: LABELS.get(key, key), "yaml_str": yaml_str,
+}
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+)
+_ENV.filters.update(FILTERS)
+_ENV.globals["urls"] = urls
+
+_XML = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    undefined=jinja2.StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+)
+
+
+def render(name: str, **values) -> str:
+    return _ENV.get_template(name).render(**values)
+
+
+def render_xml(name: str, **values) -> str:
+    return _XML.get_template(name).render(**values)
