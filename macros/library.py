@@ -89,12 +89,25 @@ class Library:
             awarded=[r for r in projects if r.award and when(r.award.date)],
         )
 
+    def latest_news(self, count: int = 6) -> str:
+        """Markdown: the pinned items, then the newest ones, `count` in all."""
+        pinned = [n for n in self.site.news if n.pinned]
+        rest = [n for n in self.site.news if not n.pinned]
+        return self._render("home_news.md", items=(pinned + rest)[:max(count, len(pinned))], show_pinned=True)
+
+    def columns_overview(self, per_column: int = 2) -> str:
+        """Markdown: each column with its newest notes."""
+        columns = [(c, list(reversed(self.site.notes_by_column[c.id]))[:per_column],
+                    len(self.site.notes_by_column[c.id])) for c in self.site.columns.values()]
+        return self._render("home_columns.md", columns=columns)
+
     def _render(self, name: str, **values) -> str:
         return render.render(name, site=self.site, **values)
 
     # -- registration ------------------------------------------------------------
 
-    MACROS = ("figures", "period_label", "news_in", "news_list", "training_table", "research_list")
+    MACROS = ("figures", "period_label", "news_in", "news_list", "training_table", "research_list",
+              "latest_news", "columns_overview")
 
     def macros(self) -> dict:
         return {name: getattr(self, name) for name in self.MACROS}
