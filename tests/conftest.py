@@ -70,3 +70,20 @@ def copy_project(source: Path, target: Path) -> Project:
 @pytest.fixture
 def small(tmp_path) -> Project:
     return copy_project(FIXTURES / "small", tmp_path / "small")
+
+
+def site_text(site: Path) -> str:
+    """Everything a reader or a crawler can fetch from a built site, as one text."""
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace")
+                     for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".xml", ".json", ".js", ".txt"))
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Project:
+    """The demo school, built strictly once for the whole run."""
+    project = Project(ROOT)
+    site = tmp_path_factory.mktemp("demo") / "site"
+    result = project.run("-m", "mkdocs", "build", "--strict", "--site-dir", str(site))
+    assert result.returncode == 0, result.stderr[-3000:]
+    project.site = site
+    return project

@@ -107,15 +107,15 @@ CASES = {
     ),
     "undefined variable": (
         lambda p: p.append("docs/index.md", "\n{{ latest_yaer }}\n"),
-        "docs/index.md 第 5 行，字段「latest_yaer」：未定义的宏或变量「latest_yaer」，是否是「latest_year」？",
+        "docs/index.md 第 9 行，字段「latest_yaer」：未定义的宏或变量「latest_yaer」，是否是「latest_year」？",
     ),
     "unknown filter": (
         lambda p: p.append("docs/index.md", "\n{{ 0.5 | percnt }}\n"),
-        "docs/index.md 第 5 行，字段「percnt」：未知的过滤器「percnt」，是否是「percent」？",
+        "docs/index.md 第 9 行，字段「percnt」：未知的过滤器「percnt」，是否是「percent」？",
     ),
     "macro syntax": (
         lambda p: p.append("docs/index.md", "\n{{ figures('2023' }}\n"),
-        "docs/index.md 第 5 行：宏的写法有误：括号没有配对：少了右括号「)」（unexpected '}', expected ')'）",
+        "docs/index.md 第 9 行：宏的写法有误：括号没有配对：少了右括号「)」（unexpected '}', expected ')'）",
     ),
     "unknown enum value": (
         lambda p: p.edit("data/instructors.yaml", "  kind: 兼职", "  kind: 兼值"),

@@ -7,12 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, Project, copy_project
-
-
-def site_text(site: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace")
-                     for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".xml", ".json", ".js", ".txt"))
+from conftest import ROOT, Project, site_text
 
 
 def test_small_site_builds_with_its_urls(small):
@@ -82,16 +77,6 @@ def test_macro_error_while_rendering_has_no_traceback(small):
 
 
 # --- the demo school ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Project:
-    project = Project(ROOT)
-    result = project.run("-m", "mkdocs", "build", "--strict", "--site-dir",
-                         str(tmp_path_factory.mktemp("demo") / "site"))
-    assert result.returncode == 0, result.stderr[-3000:]
-    project.site = Path(result.args[-1])
-    return project
 
 
 def _front_matter(path: Path) -> dict:

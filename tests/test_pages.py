@@ -1,0 +1,182 @@
+"""Every page of the site: URLs of the content model, links, feeds, cross-links."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+from conftest import ROOT, Project
+from macros.load import reading_minutes
+from macros.pages import PAGE_SIZE
+
+
+def page(site: Path, url: str) -> str:
+    path = site / url.strip("/") / "index.html" if not url.endswith(".xml") else site / url.strip("/")
+    assert path.exists(), f"/{url} is missing"
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_url_of_the_content_model_exists(demo):
+    site, index = demo.site, demo.load()
+    urls = ["news/", "notes/", "courses/", "instructors/", "topics/", "bulletins/", "news/feed.xml"]
+    pages = -(-len(index.news) // PAGE_SIZE)
+    assert pages >= 2
+    urls += [f"news/page/{n}/" for n in range(2, pages + 1)]
+    urls += [n.url for n in index.news] + [n.url for n in index.notes] + [b.url for b in index.bulletins]
+    urls += [f"news/section/{s}/" for s in index.sections] + [f"news/archive/{y}/" for y in index.news_by_year]
+    urls += [f"notes/{c}/" for c in index.columns] + [f"notes/{c}/feed.xml" for c in index.columns]
+    urls += [f"courses/{c}/" for c in index.courses] + [f"instructors/{i}/" for i in index.instructors]
+    urls += [f"topics/{t}/" for t in index.topics]
+    for url in urls:
+        assert re.fullmatch(r"[a-z0-9/.-]+", url), url  # lowercase ASCII only
+        page(site, url)
+    assert not (site / "news" / "page" / str(pages + 1)).exists()
+
+
+def test_no_unrendered_template_in_any_page(demo):
+    for path in demo.site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        body = re.sub(r"<script.*?</script>", "", text, flags=re.S)
+        assert "{{" not in body and "{%" not in body, path
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("href", "src"):
+            if attrs.get(key):
+                self.links.append(attrs[key])
+
+
+def test_every_internal_link_and_anchor_resolves(demo):
+    site = demo.site
+    parsed = {}
+    for path in site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(path.read_text(encoding="utf-8"))
+        parsed[path] = parser
+    broken = []
+    for path, parser in parsed.items():
+        base = "http://site/" + path.relative_to(site).as_posix()
+        for link in parser.links:
+            target = urlparse(urljoin(base, link))
+            if target.netloc != "site":
+                continue
+            file = site / unquote(target.path).lstrip("/")
+            if file.is_dir():
+                file = file / "index.html"
+            if not file.exists():
+                broken.append(f"{path.relative_to(site)} → {link}")
+            elif target.fragment and file.suffix == ".html" and file in parsed \
+                    and target.fragment not in parsed[file].ids:
+                broken.append(f"{path.relative_to(site)} → {link} (anchor)")
+    assert broken == []
+
+
+def test_feeds_are_rss_newest_first_with_absolute_links(demo):
+    index = demo.load()
+    for feed in ["news/feed.xml"] + [f"notes/{c}/feed.xml" for c in index.columns]:
+        root = ET.fromstring(page(demo.site, feed).encode("utf-8"))
+        assert root.tag == "rss" and root.get("version") == "2.0"
+        channel = root.find("channel")
+        for required in ("title", "link", "description"):
+            assert channel.find(required).text
+        items = channel.findall("item")
+        assert items
+        links = [i.find("link").text for i in items]
+        assert all(link.startswith("https://qcdx.example.cn/") for link in links)
+        from email.utils import parsedate_to_datetime
+        dates = [parsedate_to_datetime(i.find("pubDate").text) for i in items]
+        assert dates == sorted(dates, reverse=True)
+        for link in links:
+            page(demo.site, link.removeprefix("https://qcdx.example.cn/"))
+
+
+def test_courses_and_instructors_link_each_other(demo):
+    index = demo.load()
+    for course in index.courses.values():
+        course_page = page(demo.site, f"courses/{course.id}/")
+        for instructor in course.instructors:
+            assert f'href="../../instructors/{instructor}/"' in course_page
+            assert f'href="../../courses/{course.id}/"' in page(demo.site, f"instructors/{instructor}/")
+
+
+def test_each_topic_page_lists_three_kinds(demo):
+    index = demo.load()
+    for topic in index.topics:
+        kinds = re.findall(r"<h2[^>]*>(工作动态|学习笔记|课程|师资|科研课题|培训班次)（\d+）", page(demo.site, f"topics/{topic}/"))
+        assert len(kinds) >= 3, (topic, kinds)
+
+
+def test_sub_topics_are_included_under_their_parent(demo):
+    index = demo.load()
+    child = next(t for t in index.topics.values() if t.parent)
+    parent_page = page(demo.site, f"topics/{child.parent}/")
+    for item in index.by_topic[child.id]["news"]:
+        assert item.title in parent_page
+
+
+def test_news_listing_pinned_first_then_newest(demo):
+    index = demo.load()
+    first = page(demo.site, "news/")
+    titles = re.findall(r'<strong><a href="[^"]+">([^<]+)</a></strong>', first)
+    pinned = [n.title for n in index.news if n.pinned]
+    expected = pinned + [n.title for n in index.news if not n.pinned]
+    assert titles == expected[:PAGE_SIZE]
+
+
+def test_news_item_page_shows_its_facts(demo):
+    index = demo.load()
+    repost = next(n for n in index.news if n.source == "repost")
+    text = page(demo.site, repost.url)
+    assert f"转载自{repost.source_name}" in text
+    assert index.sections[repost.section].name in text
+    assert f"约 {repost.reading_minutes} 分钟读完" in text
+    before, after = index.neighbours(repost)
+    assert (before or after).title in text
+
+
+def test_note_page_shows_its_place_in_the_series(demo):
+    index = demo.load()
+    series = index.notes_by_column["theory-notes"]
+    text = page(demo.site, series[1].url)
+    assert "第 2 篇" in text and series[0].title in text and series[2].title in text
+
+
+def test_reading_time_counts_chinese_characters():
+    assert reading_minutes("党" * 800) == 2
+    assert reading_minutes("党" * 100) == 1
+    assert reading_minutes("word " * 400 + "党" * 400) == 3
+
+
+def test_a_new_note_appears_everywhere(small):
+    small.write("docs/notes/col/2023-09-01-n3.md",
+                "---\ntitle: 新加的笔记NEWNOTE\ndate: 2023-09-01\nauthor: 张三\ntopics: [t3]\n---\n正文。\n")
+    result = small.build()
+    assert result.returncode == 0, result.stderr
+    site = small.path("site")
+    for url in ("notes/col/", "topics/t3/", "notes/col/feed.xml", "", "notes/", "notes/col/n3/"):
+        assert "新加的笔记NEWNOTE" in page(site, url), url
+    assert "第 3 篇" in page(site, "notes/col/n3/")
+
+
+def test_a_new_course_gets_its_page_and_is_on_its_instructors(small):
+    small.append("data/courses.yaml", "- id: c6\n  title: 新课程NEWCOURSE\n  category: 知识拓展\n  format: 案例式\n"
+                 "  hours: 2\n  instructors: [i3, i1]\n  status: active\n  since: 2025\n")
+    result = small.build()
+    assert result.returncode == 0, result.stderr
+    site = small.path("site")
+    assert "新课程NEWCOURSE" in page(site, "courses/c6/")
+    assert "新课程NEWCOURSE" in page(site, "courses/")
+    for instructor in ("i1", "i3"):
+        assert 'href="../../courses/c6/"' in page(site, f"instructors/{instructor}/")
