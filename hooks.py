@@ -29,6 +29,12 @@ def on_files(files, config):
 @event_priority(100)  # before mkdocs-macros renders the page
 def on_page_markdown(markdown, page, config, files):
     page.meta.pop("internal", None)  # editors' private notes are never published
+    if not pages.is_template(markdown):
+        page.meta["render_macros"] = False  # nothing to render: spare compiling it as a template
+    return markdown
+
+
+def on_page_content(html, page, config, files):
     site = current_site(config)
     record = site.by_src.get(page.file.src_uri)
-    return pages.frame(site, record, markdown) if record else markdown
+    return pages.frame(site, record, html) if record else html

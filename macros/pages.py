@@ -159,34 +159,25 @@ def topic_pages(site: Site) -> list[Generated]:
 # --- record pages: what surrounds the editor's text ------------------------------------------
 
 
-def frame(site: Site, page: m.Page, markdown: str) -> str:
-    """The editor's text with its header (date, section, reading time …) after the title and
-    its footer (topics, previous and next) at the end. Both are wrapped in `raw` because the
-    page is then rendered as a template by mkdocs-macros, and a title is not a template."""
-    header, footer = decorate(site, page)
-    header, footer = _raw(header), _raw(footer)
-    lines = markdown.split("\n")
-    for index, line in enumerate(lines):
-        if line.startswith("# "):  # the editor wrote a title: the header goes under it
-            return "\n".join([*lines[: index + 1], "", header, *lines[index + 1:], "", footer])
-        if line.strip():
-            break
-    return "\n".join([header, markdown, "", footer])
+def is_template(markdown: str) -> bool:
+    """Whether a page uses macros at all (most news items and notes do not)."""
+    return "{{" in markdown or "{%" in markdown or "{#" in markdown
 
 
-def _raw(text: str) -> str:
-    return "{% raw %}" + text + "{% endraw %}"
-
-
-def decorate(site: Site, page: m.Page) -> tuple[str, str]:
-    """(header, footer) Markdown around a news item's or note's own text."""
+def frame(site: Site, page: m.Page, html: str) -> str:
+    """A news item's or note's HTML with its header (date, section or column, reading time)
+    under the title and its footer (topics, previous and next) at the end. Written as HTML
+    after Markdown, so the editor's text is converted alone and the frame costs no parsing."""
     before, after = site.neighbours(page)
-    if isinstance(page, m.NewsItem):
-        return (render("pages/news_header.md", site=site, item=page),
-                render("pages/news_footer.md", site=site, item=page, before=before, after=after))
-    column = site.columns[page.column]
-    return (render("pages/note_header.md", site=site, note=page, column=column),
-            render("pages/note_footer.md", site=site, note=page, before=before, after=after))
+    note = page if isinstance(page, m.Note) else None
+    values = dict(site=site, page=page, item=page, note=note, before=before, after=after,
+                  column=site.columns[page.column] if note else None)
+    header = render_xml("pages/frame_header.html", **values)
+    footer = render_xml("pages/frame_footer.html", **values)
+    if html.lstrip().startswith("<h1"):  # the editor wrote a title: the header goes under it
+        cut = html.find("</h1>") + len("</h1>")
+        return html[:cut] + header + html[cut:] + footer
+    return header + html + footer  # Material puts the title above
 
 
 # --- feeds -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -51,6 +52,19 @@ def link(record) -> str:
     return "/" + urls.src_of(record)
 
 
+def url_of(record) -> str:
+    """The URL path of a record's page, from the site root (courses/ershida/)."""
+    if hasattr(record, "url") and record.url:
+        return record.url
+    src = urls.src_of(record)
+    return src[: -len("index.md")] if src.endswith("index.md") else src[: -len(".md")] + "/"
+
+
+def rel(record, page) -> str:
+    """A link from `page`'s URL to `record`'s page, for HTML that MkDocs does not rewrite."""
+    return posixpath.relpath(url_of(record), page.url) + "/"
+
+
 def yaml_str(text: object) -> str:
     """A value safe in front matter (JSON strings are YAML strings)."""
     return json.dumps(str(text), ensure_ascii=False)
@@ -68,10 +82,11 @@ _ENV = jinja2.Environment(
 _ENV.filters.update(FILTERS)
 _ENV.globals["urls"] = urls
 
-_XML = jinja2.Environment(
+_XML = jinja2.Environment(  # HTML and XML: everything printed is escaped
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
     undefined=jinja2.StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True,
 )
+_XML.filters.update(FILTERS, rel=rel)
 
 
 def render(name: str, **values) -> str:

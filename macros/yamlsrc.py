@@ -22,7 +22,12 @@ class Mapping(dict):
     duplicates: list  # (key, line) written twice in the same mapping
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (its wheels do): about ten times faster than the pure
+# Python one, with the same marks (line numbers) on every node.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
     pass
 
 
@@ -46,7 +51,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
 def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
     """An impossible date (2023-02-30) stays text, so the model can say what is wrong with it."""
     try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError:
         return loader.construct_scalar(node)
 

@@ -1,0 +1,25 @@
+"""Build one MkDocs project in this process; print seconds, pages and peak memory as JSON."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+config_file, site_dir = sys.argv[1], sys.argv[2]
+os.chdir(Path(config_file).parent)
+sys.path.insert(0, str(Path(config_file).parent))
+logging.getLogger("mkdocs").setLevel(logging.ERROR)
+start = time.perf_counter()
+config = load_config(config_file, site_dir=site_dir, strict=True)
+build(config)
+seconds = time.perf_counter() - start
+pages = sum(1 for _ in Path(site_dir).rglob("*.html"))
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "pages": pages, "peak_mb": peak_mb}))

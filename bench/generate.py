@@ -1,0 +1,112 @@
+"""A synthetic school of N news items, in the content model's format, for `make bench`.
+
+N news items over N/400 years, N/5 notes in three columns, and courses, instructors,
+training classes and research projects as a school of that size would have them.
+Deterministic (seeded), Chinese text made from a bank of sentences.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SENTENCES = [
+    "市委党校坚持党校姓党，把学习贯彻党的创新理论作为主课。", "学员们围绕基层治理中的难点问题开展了深入研讨。",
+    "现场教学安排在红岩岭革命旧址，学员重温入党誓词。", "教研部结合青川实际开发了一批案例教学课程。",
+    "培训班采用专题讲授、案例教学、情景模拟相结合的方式。", "课题组深入云台县、石门县等地开展实地调研。",
+    "学员论坛上，大家交流了推进乡村振兴的经验与思考。", "学校持续推进教学改革，提升干部教育培训质量。",
+    "调研报告提出了完善生态补偿机制的具体建议。", "机关党支部组织党员开展主题党日活动。",
+    "党校教师走进社区，为群众宣讲党的二十大精神。", "本期培训班共有学员五十余人，来自全市各部门。",
+    "教学评估采用扫码评课，学员可即时反馈意见。", "读书会上，教职工分享了阅读《乡土中国》的体会。",
+    "学校加强与县区党校的联动，共享优质教学资源。", "数字政府建设需要干部具备新的专业能力。",
+]
+SECTIONS = ["school-news", "teaching", "research", "party-building", "county-schools", "media"]
+COLUMNS = ["theory-notes", "grassroots-view", "reading-club"]
+CATEGORIES = ["理论教育", "党性教育", "专业化能力", "知识拓展"]
+FORMATS = ["讲授式", "研讨式", "案例式", "情景模拟", "现场教学", "访谈教学", "体验式", "翻转课堂"]
+KINDS = ["校内教师", "领导干部", "专家学者", "企业经营管理人员", "先进典型人物", "优秀基层干部", "乡土人才"]
+
+
+def text(rng: random.Random, paragraphs: int) -> str:
+    return "\n\n".join("".join(rng.choices(SENTENCES, k=rng.randint(3, 6))) for _ in range(paragraphs))
+
+
+def generate(target: Path, n: int, seed: int = 1) -> Path:
+    rng = random.Random(seed)
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "data").mkdir(parents=True)
+    for name in ("sections", "columns", "topics"):
+        shutil.copy(ROOT / "data" / f"{name}.yaml", target / "data" / f"{name}.yaml")
+    topics = [t["id"] for t in yaml.safe_load((ROOT / "data/topics.yaml").read_text(encoding="utf-8"))]
+    years = max(1, -(-n // 400))
+    first = 2025 - years + 1
+    span = (dt.date(2025, 12, 31) - dt.date(first, 1, 1)).days
+
+    def day() -> dt.date:
+        return dt.date(first, 1, 1) + dt.timedelta(days=rng.randrange(span))
+
+    instructors = [{"id": f"t{i:04d}", "name": f"教师{i}", "kind": "full-time" if i % 3 == 0 else "part-time",
+                    "category": KINDS[i % len(KINDS)], "title": "讲师", "organization": "青川市委党校",
+                    "expertise": rng.sample(topics, 2), "joined": first + i % years, "bio": text(rng, 1)}
+                   for i in range(25 + n // 100)]
+    courses = [{"id": f"c{i:04d}", "title": f"课程{i}：" + rng.choice(SENTENCES)[:12],
+                "category": CATEGORIES[i % 4], "format": FORMATS[i % 8], "hours": rng.choice([2, 3, 4]),
+                "instructors": [rng.choice(instructors)["id"]], "topics": rng.sample(topics, 1),
+                "audience": ["中青班"], "required": i % 2 == 0, "status": "trial" if i % 10 == 0 else "active",
+                "since": first, "summary": rng.choice(SENTENCES)} for i in range(30 + n // 100)]
+    trainings, research = [], []
+    for year in range(first, 2026):
+        for k in range(10):
+            start = dt.date(year, 1 + k, 5)
+            trainings.append({"id": f"k{year}-{k}", "name": f"{year}年第{k + 1}期培训班", "type": "main" if k % 3 else "social",
+                              "class_type": ["中青班", "科级班", "党员轮训"][k % 3], "start": start,
+                              "end": start + dt.timedelta(days=rng.randint(2, 20)), "trainees": rng.randint(30, 200),
+                              "satisfaction": round(rng.uniform(0.9, 0.99), 3), "topics": rng.sample(topics, 1)})
+        for k in range(5):
+            approved = dt.date(year, 2 + k, 10)
+            research.append({"id": f"r{year}-{k}", "title": f"{year}年课题{k}", "level": "市级", "approved": approved,
+                             "lead": rng.choice(instructors)["id"], "topics": rng.sample(topics, 1)})
+    for name, records in (("instructors", instructors), ("courses", courses), ("trainings", trainings),
+                          ("research", research)):
+        (target / "data" / f"{name}.yaml").write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+
+    docs = target / "docs"
+    shutil.copytree(ROOT / "docs" / "about", docs / "about")
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    shutil.copy(ROOT / "docs" / "index.md", docs / "index.md")
+    for i in range(n):
+        date = day()
+        path = docs / "news" / str(date.year) / f"{date.isoformat()}-item-{i}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        repost = i % 7 == 0
+        meta = {"title": f"工作动态第{i}号：" + rng.choice(SENTENCES)[:16], "date": date,
+                "section": "media" if repost else rng.choice(SENTENCES and SECTIONS[:5]),
+                "topics": rng.sample(topics, 2), "source": "repost" if repost else "original",
+                "summary": rng.choice(SENTENCES)}
+        if repost:
+            meta["source_name"] = "青川日报"
+        path.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + text(rng, 5) + "\n", encoding="utf-8")
+    for i in range(n // 5):
+        date, column = day(), COLUMNS[i % 3]
+        path = docs / "notes" / column / f"{date.isoformat()}-note-{i}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"title": f"学习笔记第{i}篇", "date": date, "author": "周立新", "topics": rng.sample(topics, 1)}
+        path.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + text(rng, 8) + "\n", encoding="utf-8")
+    (docs / "bulletins").mkdir()
+    shutil.copy(ROOT / "docs/bulletins/2024.md", docs / "bulletins/2024.md")
+
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    for name in ("macros", "hooks.py", "overrides"):
+        (target / name).symlink_to(ROOT / name)
+    return target
+
+
+if __name__ == "__main__":
+    print(generate(Path(sys.argv[1]), int(sys.argv[2])))
