@@ -10,8 +10,8 @@ import datetime as dt
 import email.utils
 from dataclasses import dataclass
 
+from . import charts, stats, urls
 from . import models as m
-from . import urls
 from .periods import parse as parse_period
 from .render import render, render_xml
 from .site import Site
@@ -48,6 +48,7 @@ def generate(site: Site, site_url: str, site_name: str) -> list[Generated]:
         Generated(urls.BULLETINS, render("pages/bulletins_index.md", title="工作简报", site=site,
                                          bulletins=site.bulletins,
                                          labels={b.issue: parse_period(b.period).label for b in site.bulletins})),
+        *stats_pages(site),
         *feeds(site, site_url, site_name),
     ]
 
@@ -154,6 +155,80 @@ def topic_pages(site: Site) -> list[Generated]:
             children=[site.topics[c] for c in site.children.get(topic.id, [])],
             items=site.topic_items(topic.id))))
     return out
+
+
+# --- statistics --------------------------------------------------------------------
+
+
+@dataclass
+class PeriodFigures:
+    code: str
+    label: str
+    figures: dict
+    halves: list = None
+    previous: "PeriodFigures | None" = None
+    charts: dict = None
+
+
+def _period(site: Site, code: str) -> PeriodFigures:
+    period = parse_period(code)
+    return PeriodFigures(period.code, period.label, stats.figures(site, period))
+
+
+def data_years(site: Site) -> list[int]:
+    """Years with any training class, news item or research project, up to the build year."""
+    years = {c.start.year for c in site.trainings.values()} | set(site.news_by_year)
+    years |= {r.approved.year for r in site.research.values() if r.approved <= site.today}
+    return sorted(y for y in years if y <= site.today.year)
+
+
+def _chart(chart: charts.Chart):
+    return render_xml("charts/chart.html", chart=chart)
+
+
+def stats_pages(site: Site) -> list[Generated]:
+    years = []
+    for year in data_years(site):
+        entry = _period(site, str(year))
+        entry.halves = [_period(site, f"{year}H1"), _period(site, f"{year}H2")]
+        entry.previous = years[-1] if years and years[-1].code == str(year - 1) else None
+        f = entry.figures
+        entry.charts = {
+            "person_days": _chart(charts.bars(
+                f"pd-{year}", f"{year}年各班型培训人天", "人天",
+                [(name, t["person_days"]) for name, t in f["trainings"]["by_class_type"].items()])),
+            "news": _chart(charts.stacked(
+                f"news-{year}", f"{year}年各板块工作动态", "条", ["原创", "转载"],
+                [(site.sections[s].name, [v["original"], v["repost"]])
+                 for s, v in f["news"]["by_section_source"].items()])),
+            "instructors": _chart(charts.bars(
+                f"pool-{year}", f"{year}年末师资库各类别人数", "人", list(f["instructors"]["by_category"].items()))),
+            "hours": _chart(charts.bars(
+                f"hours-{year}", "课程目录各类别课时占比", "%",
+                [(c, v * 100) for c, v in f["courses"]["hours_share"].items()], fmt=lambda v: f"{v:.1f}%")),
+        }
+        years.append(entry)
+    overview = [
+        _chart(charts.columns("trainees-by-year", "历年培训人次", "人次",
+                              [(y.label, y.figures["trainings"]["all"]["trainees"]) for y in years])),
+        _chart(charts.columns("news-by-year", "历年工作动态条数", "条",
+                              [(y.label, y.figures["news"]["total"]) for y in years])),
+        _chart(charts.columns("research-by-year", "历年科研课题立项", "项",
+                              [(y.label, y.figures["research"]["approved"]) for y in years])),
+    ]
+    out = [Generated(urls.STATS, _html_page("统计数据", render_xml(
+        "pages/stats_index.html", site=site, years=years, charts=overview)))]
+    for entry in years:
+        out.append(Generated(f"stats/{entry.code}.md", _html_page(f"{entry.label}统计", render_xml(
+            "pages/stats_year.html", site=site, year=entry))))
+    return out
+
+
+def _html_page(title: str, html: str) -> str:
+    """A generated page whose body is HTML: Markdown passes an HTML block through as long as
+    it has no blank line."""
+    body = "\n".join(line for line in html.splitlines() if line.strip())
+    return render("pages/_front.md", title=title) + f"# {title}\n\n{body}\n"
 
 
 # --- record pages: what surrounds the editor's text ------------------------------------------

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import urls
 
@@ -89,9 +90,18 @@ _XML = jinja2.Environment(  # HTML and XML: everything printed is escaped
 _XML.filters.update(FILTERS, rel=rel)
 
 
+def _change(now, before) -> str:
+    from .library import change  # one wording of year-over-year change for pages and bulletins
+    return change(now, before)
+
+
+_XML.globals["change"] = _change
+
+
 def render(name: str, **values) -> str:
     return _ENV.get_template(name).render(**values)
 
 
-def render_xml(name: str, **values) -> str:
-    return _XML.get_template(name).render(**values)
+def render_xml(name: str, **values) -> Markup:
+    """HTML or XML with every printed value escaped; the result may be printed by another template."""
+    return Markup(_XML.get_template(name).render(**values))
