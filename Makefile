@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test serve check clean
+.PHONY: build test serve check clean pdf
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,7 @@ serve: $(BIN)/.installed
 
 clean:
 	rm -rf site $(VENV)
+
+# Each bulletin as an A4 PDF in pdf/, printed by headless Chromium (needs chromium and fonts-noto-cjk).
+pdf: build
+	$(BIN)/python tools/pdf.py site pdf

@@ -243,6 +243,8 @@ def frame(site: Site, page: m.Page, html: str) -> str:
     """A news item's or note's HTML with its header (date, section or column, reading time)
     under the title and its footer (topics, previous and next) at the end. Written as HTML
     after Markdown, so the editor's text is converted alone and the frame costs no parsing."""
+    if isinstance(page, m.Bulletin):  # a document of its own: print styles apply to it
+        return f'<div class="qc-bulletin">{html}</div>'
     before, after = site.neighbours(page)
     note = page if isinstance(page, m.Note) else None
     values = dict(site=site, page=page, item=page, note=note, before=before, after=after,

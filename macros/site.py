@@ -43,7 +43,7 @@ class Site:
     news_by_year: dict[int, list[m.NewsItem]] = field(default_factory=dict)  # newest first
     news_oldest_first: list[m.NewsItem] = field(default_factory=list)
     position: dict[int, int] = field(default_factory=dict)  # id(page) → index in its series
-    by_src: dict[str, m.Page] = field(default_factory=dict)  # docs path → published news item or note
+    by_src: dict[str, m.Page] = field(default_factory=dict)  # docs path → published record
 
     @classmethod
     def build(cls, *, today, sections, columns, topics, courses, instructors, trainings, research,
@@ -94,7 +94,7 @@ class Site:
             site.news_by_section[item.section].append(item)
             site.news_by_year.setdefault(item.date.year, []).append(item)
         site.news_oldest_first = list(reversed(site.news))
-        site.by_src = {page.src: page for page in [*site.news, *site.notes]}
+        site.by_src = {page.src: page for page in [*site.news, *site.notes, *site.bulletins]}
         for series in [site.news_oldest_first, *site.notes_by_column.values()]:
             site.position.update({id(page): i for i, page in enumerate(series)})
         return site
