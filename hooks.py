@@ -4,7 +4,7 @@ from __future__ import annotations
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import pages
+from macros import pages, search
 from macros.mkdocs_adapter import current_site
 
 
@@ -38,3 +38,16 @@ def on_page_content(html, page, config, files):
     site = current_site(config)
     record = site.by_src.get(page.file.src_uri)
     return pages.frame(site, record, html) if record else html
+
+
+_serving = False
+
+
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+
+
+def on_post_build(config):
+    if not _serving:  # a preview rebuilds on every save; the published build always indexes
+        search.index(config.site_dir)

@@ -49,6 +49,7 @@ def generate(site: Site, site_url: str, site_name: str) -> list[Generated]:
                                          bulletins=site.bulletins,
                                          labels={b.issue: parse_period(b.period).label for b in site.bulletins})),
         *stats_pages(site),
+        Generated(urls.SEARCH, render("pages/search.md")),
         *feeds(site, site_url, site_name),
     ]
 
@@ -111,7 +112,8 @@ def course_pages(site: Site) -> list[Generated]:
         retired=[c for c in site.courses.values() if c.status == "retired"]))]
     for course in site.courses.values():
         out.append(Generated(urls.src_of(course), render(
-            "pages/course.md", title=course.title, description=course.summary, site=site, course=course)))
+            "pages/course.md", title=course.title, description=course.summary, site=site, course=course,
+            indexed=True)))
     return out
 
 
@@ -126,7 +128,7 @@ def instructor_pages(site: Site) -> list[Generated]:
         "pages/instructors_index.md", title="师资库", site=site, groups=groups, total=len(people)))]
     for person in people:
         out.append(Generated(urls.src_of(person), render(
-            "pages/instructor.md", title=person.name, description=person.bio, site=site, person=person,
+            "pages/instructor.md", title=person.name, description=person.bio, site=site, person=person, indexed=True,
             courses=site.courses_by_instructor.get(person.id, []),
             research=site.research_by_lead.get(person.id, []))))
     return out
@@ -249,8 +251,9 @@ def frame(site: Site, page: m.Page, html: str) -> str:
     note = page if isinstance(page, m.Note) else None
     values = dict(site=site, page=page, item=page, note=note, before=before, after=after,
                   column=site.columns[page.column] if note else None)
-    header = render_xml("pages/frame_header.html", **values)
-    footer = render_xml("pages/frame_footer.html", **values)
+    # str(): the page's HTML is already HTML, and Markup + str would escape it
+    header = str(render_xml("pages/frame_header.html", **values))
+    footer = str(render_xml("pages/frame_footer.html", **values))
     if html.lstrip().startswith("<h1"):  # the editor wrote a title: the header goes under it
         cut = html.find("</h1>") + len("</h1>")
         return html[:cut] + header + html[cut:] + footer

@@ -15,6 +15,7 @@ INSTRUCTORS = "instructors/index.md"
 TOPICS = "topics/index.md"
 BULLETINS = "bulletins/index.md"
 STATS = "stats/index.md"
+SEARCH = "search/index.md"
 
 
 def src_of(record) -> str:

@@ -1,0 +1,19 @@
+"""The search index: Pagefind, run over the built site.
+
+Why Pagefind: Material's own search loads one index of the whole site on every page
+(7.2 MB for 500 Chinese posts, 29 MB for 2,000); Pagefind's extended build segments
+Chinese and splits its index into chunks that a query fetches on demand, so a page
+loads nothing for search and a query loads a few chunks whatever the size of the site.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def index(site_dir: str) -> None:
+    """Write site_dir/pagefind/; raise with Pagefind's own message if it fails."""
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", site_dir, "--silent"],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"Pagefind 建立搜索索引失败：{result.stderr or result.stdout}")
