@@ -7,10 +7,17 @@ from mkdocs.structure.files import File
 from macros import pages, search
 from macros.mkdocs_adapter import current_site
 
+_serving = False  # `mkdocs serve`: a preview, never published
+
+
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+
 
 def on_files(files, config):
     site = current_site(config)
-    hidden = pages.withheld(site)
+    hidden = set() if _serving else pages.withheld(site)  # a preview shows them, with a banner
     for file in [f for f in files if f.src_uri in hidden]:
         files.remove(file)  # drafts and future items are published nowhere
     moved = pages.destinations(site)
@@ -38,14 +45,6 @@ def on_page_content(html, page, config, files):
     site = current_site(config)
     record = site.by_src.get(page.file.src_uri)
     return pages.frame(site, record, html) if record else html
-
-
-_serving = False
-
-
-def on_startup(command, dirty):
-    global _serving
-    _serving = command == "serve"
 
 
 def on_post_build(config):

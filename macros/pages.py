@@ -29,8 +29,9 @@ class Generated:
 
 
 def destinations(site: Site) -> dict[str, str]:
-    """Source path (relative to docs/) → destination path in site/, for published records."""
-    return {page.src: page.url + "index.html" for page in [*site.news, *site.notes, *site.bulletins]}
+    """Source path (relative to docs/) → destination path in site/, for every record
+    (the unpublished ones are only built by a preview)."""
+    return {page.src: page.url + "index.html" for page in site.by_src.values()}
 
 
 def withheld(site: Site) -> set[str]:
@@ -245,6 +246,8 @@ def frame(site: Site, page: m.Page, html: str) -> str:
     """A news item's or note's HTML with its header (date, section or column, reading time)
     under the title and its footer (topics, previous and next) at the end. Written as HTML
     after Markdown, so the editor's text is converted alone and the frame costs no parsing."""
+    if not site.is_published(page):  # only a preview builds it: say so on the page
+        html = str(render_xml("pages/frame_unpublished.html", page=page)) + html
     if isinstance(page, m.Bulletin):  # a document of its own: print styles apply to it
         return f'<div class="qc-bulletin">{html}</div>'
     before, after = site.neighbours(page)

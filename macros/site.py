@@ -94,7 +94,7 @@ class Site:
             site.news_by_section[item.section].append(item)
             site.news_by_year.setdefault(item.date.year, []).append(item)
         site.news_oldest_first = list(reversed(site.news))
-        site.by_src = {page.src: page for page in [*site.news, *site.notes, *site.bulletins]}
+        site.by_src = {page.src: page for page in [*site.news, *site.notes, *site.bulletins, *site.unpublished]}
         for series in [site.news_oldest_first, *site.notes_by_column.values()]:
             site.position.update({id(page): i for i, page in enumerate(series)})
         return site
@@ -118,10 +118,15 @@ class Site:
 
     def neighbours(self, page: m.Page) -> tuple[m.Page | None, m.Page | None]:
         """(previous, next) in time: among all news, or among the notes of the page's column."""
+        if id(page) not in self.position:  # a draft shown in a preview has no place in a series
+            return None, None
         series = self.notes_by_column[page.column] if isinstance(page, m.Note) else self.news_oldest_first
         index = self.position[id(page)]
         return (series[index - 1] if index > 0 else None,
                 series[index + 1] if index + 1 < len(series) else None)
+
+    def is_published(self, page: m.Page) -> bool:
+        return not page.draft and page.date <= self.today
 
     def drafts(self) -> list[m.Page]:
         return [p for p in self.unpublished if p.draft]

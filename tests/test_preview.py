@@ -1,0 +1,52 @@
+"""make serve: a preview shows drafts and future items with a banner; a build never does."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from conftest import TODAY
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_preview_shows_drafts_and_future_items_with_a_banner(small):
+    port = free_port()
+    env = {**os.environ, "SITE_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "--no-livereload",
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=small.root, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        draft = fetch(f"http://127.0.0.1:{port}/news/2023/draft/")
+        assert "DRAFT-MARKER" in draft and "草稿" in draft and "不会发布" in draft
+        future = fetch(f"http://127.0.0.1:{port}/news/2099/future/")
+        assert "FUTURE-MARKER" in future and "未发布" in future and "2099年1月1日" in future
+        published = fetch(f"http://127.0.0.1:{port}/news/2023/a/")
+        assert "qc-unpublished" not in published
+        figures = fetch(f"http://127.0.0.1:{port}/stats/2023/")
+        assert 'data-figure="2023 news.total">3<' in figures  # the draft counts nowhere, even here
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert small.build().returncode == 0
+    assert not small.path("site/news/2023/draft").exists()
+    assert not small.path("site/news/2099").exists()
