@@ -58,15 +58,15 @@ def generate(site: Site, site_url: str, site_name: str) -> list[Generated]:
 # --- news ------------------------------------------------------------------------
 
 
-def _paginate(first: str, title: str, items: list, site: Site, intro: str = "", links=(),
+def _paginate(first: str, title: str, items: list, site: Site, count: str, links=(), feed: str = "",
               show_pinned: bool = False) -> list[Generated]:
     pages = max(1, -(-len(items) // PAGE_SIZE))
     return [
-        Generated(urls.paged(first, number), render(
-            "pages/news_listing.md", site=site, title=title if number == 1 else f"{title}（第 {number} 页）",
-            intro=intro, links=list(links), items=items[(number - 1) * PAGE_SIZE: number * PAGE_SIZE],
-            number=number, pages=pages, first=first, show_pinned=show_pinned,
-        ))
+        Generated(urls.paged(first, number), _html_page(
+            title if number == 1 else f"{title}（第 {number} 页）", render_xml(
+                "pages/news_listing.html", site=site, here=urls.paged(first, number), count=count,
+                links=list(links), feed=feed, items=items[(number - 1) * PAGE_SIZE: number * PAGE_SIZE],
+                number=number, pages=pages, first=first, show_pinned=show_pinned)))
         for number in range(1, pages + 1)
     ]
 
@@ -76,15 +76,14 @@ def news_listings(site: Site) -> list[Generated]:
     ordered = pinned + [n for n in site.news if not n.pinned]  # pinned first, then newest first
     links = [(s.name, urls.src_of(s)) for s in site.sections.values()]
     links += [(f"{year}年", urls.archive(year)) for year in sorted(site.news_by_year, reverse=True)]
-    out = _paginate(urls.NEWS, "工作动态", ordered, site, links=links, show_pinned=True,
-                    intro=f"共 {len(site.news)} 条 · [订阅 RSS](/{urls.NEWS_FEED})")
+    out = _paginate(urls.NEWS, "工作动态", ordered, site, f"共 {len(site.news)} 条", links=links,
+                    feed=urls.NEWS_FEED, show_pinned=True)
     for section in site.sections.values():
         items = site.news_by_section[section.id]
-        out += _paginate(urls.src_of(section), section.name, items, site,
-                         intro=f"{section.description}（共 {len(items)} 条）" if section.description
-                         else f"共 {len(items)} 条")
+        count = f"{section.description}（共 {len(items)} 条）" if section.description else f"共 {len(items)} 条"
+        out += _paginate(urls.src_of(section), section.name, items, site, count)
     for year, items in site.news_by_year.items():
-        out += _paginate(urls.archive(year), f"{year}年工作动态", items, site, intro=f"共 {len(items)} 条")
+        out += _paginate(urls.archive(year), f"{year}年工作动态", items, site, f"共 {len(items)} 条")
     return out
 
 
@@ -95,9 +94,9 @@ def notes_pages(site: Site) -> list[Generated]:
     columns = [(c, site.notes_by_column[c.id]) for c in site.columns.values()]
     out = [Generated(urls.NOTES, render("pages/notes_index.md", title="学习笔记", site=site, columns=columns))]
     for column, series in columns:
-        out.append(Generated(urls.src_of(column), render(
-            "pages/column.md", title=column.name, description=column.description, site=site,
-            column=column, series=series)))
+        out.append(Generated(urls.src_of(column), _html_page(column.name, render_xml(
+            "pages/column.html", site=site, here=urls.src_of(column), column=column, series=series),
+            description=column.description)))
     return out
 
 
@@ -152,11 +151,11 @@ def topic_pages(site: Site) -> list[Generated]:
             walk(topic.id, 0)
     out = [Generated(urls.TOPICS, render("pages/topics_index.md", title="专题", site=site, rows=rows))]
     for topic in site.topics.values():
-        out.append(Generated(urls.src_of(topic), render(
-            "pages/topic.md", title=topic.name, description=topic.description, site=site, topic=topic,
+        out.append(Generated(urls.src_of(topic), _html_page(topic.name, render_xml(
+            "pages/topic.html", site=site, here=urls.src_of(topic), topic=topic,
             parent=site.topics.get(topic.parent) if topic.parent else None,
             children=[site.topics[c] for c in site.children.get(topic.id, [])],
-            items=site.topic_items(topic.id))))
+            items=site.topic_items(topic.id)), description=topic.description)))
     return out
 
 
@@ -227,11 +226,11 @@ def stats_pages(site: Site) -> list[Generated]:
     return out
 
 
-def _html_page(title: str, html: str) -> str:
-    """A generated page whose body is HTML: Markdown passes an HTML block through as long as
-    it has no blank line."""
+def _html_page(title: str, html: str, description: str = "") -> str:
+    """A generated page whose body is HTML, which Markdown passes through untouched as long as
+    it has no blank line: listings with hundreds of links cost no Markdown parsing."""
     body = "\n".join(line for line in html.splitlines() if line.strip())
-    return render("pages/_front.md", title=title) + f"# {title}\n\n{body}\n"
+    return render("pages/_front.md", title=title, description=description) + f"# {title}\n\n{body}\n"
 
 
 # --- record pages: what surrounds the editor's text ------------------------------------------

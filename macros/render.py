@@ -53,17 +53,23 @@ def link(record) -> str:
     return "/" + urls.src_of(record)
 
 
-def url_of(record) -> str:
-    """The URL path of a record's page, from the site root (courses/ershida/)."""
-    if hasattr(record, "url") and record.url:
-        return record.url
-    src = urls.src_of(record)
-    return src[: -len("index.md")] if src.endswith("index.md") else src[: -len(".md")] + "/"
+def url_of(target) -> str:
+    """The URL path, from the site root, of a record's page or of a docs path (courses/ershida/)."""
+    if not isinstance(target, str):
+        if getattr(target, "url", ""):
+            return target.url
+        target = urls.src_of(target)
+    if target.endswith(".xml"):
+        return target
+    return target[: -len("index.md")] if target.endswith("index.md") else target[: -len(".md")] + "/"
 
 
-def rel(record, page) -> str:
-    """A link from `page`'s URL to `record`'s page, for HTML that MkDocs does not rewrite."""
-    return posixpath.relpath(url_of(record), page.url) + "/"
+def rel(target, here) -> str:
+    """A relative link from the page `here` (a record, a docs path or a URL) to `target`,
+    for HTML that MkDocs does not rewrite."""
+    here_url = here if isinstance(here, str) and not here.endswith(".md") else url_of(here)
+    link = posixpath.relpath(url_of(target), here_url or ".")
+    return link if link.endswith(".xml") else link + "/"
 
 
 def yaml_str(text: object) -> str:
@@ -96,6 +102,7 @@ def _change(now, before) -> str:
 
 
 _XML.globals["change"] = _change
+_XML.globals["urls"] = urls
 
 
 def render(name: str, **values) -> str:
