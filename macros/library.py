@@ -101,13 +101,19 @@ class Library:
                     len(self.site.notes_by_column[c.id])) for c in self.site.columns.values()]
         return self._render("home_columns.md", columns=columns)
 
+    def key_figures(self, period: str) -> str:
+        """HTML: four key figures of a period as tiles (home page)."""
+        p = self._period(period)
+        html = render.render_xml("key_figures.html", f=stats.figures(self.site, p), label=p.label)
+        return "\n".join(line for line in str(html).splitlines() if line.strip())
+
     def _render(self, name: str, **values) -> str:
         return render.render(name, site=self.site, **values)
 
     # -- registration ------------------------------------------------------------
 
     MACROS = ("figures", "period_label", "news_in", "news_list", "training_table", "research_list",
-              "latest_news", "columns_overview")
+              "latest_news", "columns_overview", "key_figures")
 
     def macros(self) -> dict:
         return {name: getattr(self, name) for name in self.MACROS}
