@@ -18,14 +18,14 @@ build: $(BIN)/.installed
 	$(BIN)/python -m macros check
 	$(BIN)/mkdocs build --strict --clean --site-dir site
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest -q tests
 
 check: $(BIN)/.installed
 	$(BIN)/python -m macros check
 
 serve: $(BIN)/.installed
-	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:$(PORT)
+	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:$(PORT)
 
 clean:
 	rm -rf site $(VENV)
@@ -33,3 +33,20 @@ clean:
 # Each bulletin as an A4 PDF in pdf/, printed by headless Chromium (needs chromium and fonts-noto-cjk).
 pdf: build
 	$(BIN)/python tools/pdf.py site pdf
+
+.PHONY: browser audit
+
+# Debian's Chromium and CJK fonts, for the browser tests and the audit: installed (quietly)
+# when missing and run as root; otherwise it says what to install and stops.
+browser:
+	@bash tools/install-browser.sh
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make audit needs Node.js and npm: run \`sudo apt-get install nodejs npm\`" >&2; exit 1; }
+	npm ci --loglevel=error --no-audit --no-fund
+	touch $@
+
+# Lighthouse (mobile, default throttling) on every page type: a table of scores and weights.
+# A report: low scores do not fail it; Lighthouse failing to run does.
+audit: $(BIN)/.installed browser node_modules/.installed
+	$(BIN)/python tools/audit.py

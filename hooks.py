@@ -1,6 +1,9 @@
 """MkDocs events: connect the index to MkDocs, nothing more."""
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
@@ -8,11 +11,14 @@ from macros import pages, search
 from macros.mkdocs_adapter import current_site
 
 _serving = False  # `mkdocs serve`: a preview, never published
+_generated_dir: Path | None = None  # in a preview, generated pages are files, rewritten only when changed
 
 
 def on_startup(command, dirty):
-    global _serving
+    global _serving, _generated_dir
     _serving = command == "serve"
+    if _serving and dirty:
+        _generated_dir = Path(tempfile.mkdtemp(prefix="qc-preview-"))
 
 
 def on_files(files, config):
@@ -29,8 +35,20 @@ def on_files(files, config):
     for page in pages.generate(site, config.site_url or "/", config.site_name):
         if page.src_uri in files.src_uris:
             files.remove(files.src_uris[page.src_uri])
-        files.append(File.generated(config, page.src_uri, content=page.content))
+        files.append(_generated(config, page))
     return files
+
+
+def _generated(config, page) -> File:
+    if _generated_dir is None:
+        return File.generated(config, page.src_uri, content=page.content)
+    # `mkdocs serve --dirty` rebuilds a page only if its source is newer than its output:
+    # an unchanged generated page keeps its old file, so saving one item rebuilds little
+    path = _generated_dir / page.src_uri
+    if not path.exists() or path.read_text(encoding="utf-8") != page.content:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.content, encoding="utf-8")
+    return File.generated(config, page.src_uri, abs_src_path=str(path))
 
 
 @event_priority(100)  # before mkdocs-macros renders the page

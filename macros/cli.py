@@ -1,7 +1,9 @@
-"""python -m macros check | stats
+"""python -m macros check | stats | freshness | new
 
 `check` validates all content without building the site; `stats` prints the
-figures of a period, the same computation the pages and bulletins use.
+figures of a period, the same computation the pages and bulletins use;
+`freshness` lists the news sections that have gone too long without news;
+`new` writes a new news item, note, course, instructor or bulletin to edit.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from . import stats
+from . import freshness, scaffold, stats
 from .library import Library
 from .load import load
 from .periods import PeriodError, parse
@@ -61,7 +63,21 @@ def main(argv: list[str] | None = None) -> int:
     stat = commands.add_parser("stats", help="输出某一时段的统计数字")
     stat.add_argument("--period", type=_period, required=True, help="2023、2023H1、2023Q2 或 2023-05")
     stat.add_argument("--json", action="store_true", help="以 JSON 输出")
+    fresh = commands.add_parser("freshness", help="列出超过更新期限的新闻板块（栏目更新提醒）")
+    fresh.add_argument("--json", action="store_true", help="以 JSON 输出")
+    new = commands.add_parser("new", help="新建一条内容：news 新闻、note 学习笔记、course 课程、instructor 师资、bulletin 简报")
+    new.add_argument("kind", metavar="KIND", type=_kind, help="news、note、course、instructor 或 bulletin（也可写中文）")
+    new.add_argument("title", metavar="TITLE", nargs="+", help="标题（师资写姓名）")
+    new.add_argument("--slug", help="英文名或编号（默认由标题的拼音生成）")
+    new.add_argument("--column", help="学习笔记所属的专栏：编号或中文名称")
+    for command in (fresh, new):
+        # also accepted after the command, as in `freshness --today 2026-01-01`;
+        # SUPPRESS keeps the top-level --today unless this one is given
+        command.add_argument("--today", type=_date, default=argparse.SUPPRESS, help="按哪一天计算（默认今天）")
     args = parser.parse_args(argv)
+
+    if args.command == "new":
+        return _new(args)
 
     try:
         site = _site(args)
@@ -72,11 +88,36 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         print(site.summary())
         return 0
+    if args.command == "freshness":
+        if args.json:
+            print(json.dumps(freshness.as_json(site), ensure_ascii=False, indent=2))
+        else:
+            print(freshness.report(site))
+        return 0  # a report: overdue sections are news for the editors, not a failure
     figures = stats.figures(site, args.period)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
         _print_figures(figures)
+    return 0
+
+
+def _kind(value: str) -> str:
+    kind = scaffold.ALIASES.get(value, value)
+    if kind not in scaffold.KINDS:
+        expected = "、".join(f"{k}（{v}）" for k, v in scaffold.KINDS.items())
+        raise argparse.ArgumentTypeError(f"不认识的类型「{value}」，应为 {expected} 之一")
+    return kind
+
+
+def _new(args) -> int:
+    try:
+        created = scaffold.create(Path(args.root), args.kind, " ".join(args.title), args.today,
+                                  slug=args.slug, column=args.column)
+    except scaffold.ScaffoldError as error:
+        print(f"没有新建任何内容：{error}", file=sys.stderr)
+        return 1
+    print(created.message())
     return 0
 
 

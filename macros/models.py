@@ -198,6 +198,7 @@ class Section(Record):
     name: Text = Field(description="名称")
     description: str = Field("", description="简介")
     update_every_days: int = Field(7, gt=0, description="至少每隔几天更新一次")
+    editor: Optional[str] = Field(None, description="责任编辑")
 
 
 class Column(Record):

@@ -1,0 +1,353 @@
+"""New content from the command line: `python -m macros new KIND TITLE`.
+
+Writes a news item, study note or bulletin as a new file, or appends a course
+or instructor to its data file, with valid defaults and Chinese comments that
+tell the editor what to change. What it writes passes `python -m macros check`
+as it stands. Ids and file names come from the title in pinyin unless the
+editor gives one. An id or file that already exists is refused and nothing is
+written; data files are only ever appended to, their existing bytes untouched.
+
+Data files are read as plain YAML here rather than through `load`, so that an
+editor can add a record while another part of the site still has a problem.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pypinyin import lazy_pinyin
+
+from .models import COURSE_CATEGORIES, COURSE_FORMATS, ID_PATTERN, INSTRUCTOR_CATEGORIES
+from .yamlsrc import parse, read_front_matter
+
+KINDS = {"news": "新闻", "note": "学习笔记", "course": "课程", "instructor": "师资", "bulletin": "简报"}
+# what an editor may type instead of the English kind
+ALIASES = {"新闻": "news", "笔记": "note", "学习笔记": "note", "课程": "course", "师资": "instructor",
+           "教师": "instructor", "老师": "instructor", "简报": "bulletin"}
+
+SLUG_LENGTH = 50  # characters; a longer pinyin slug is cut at a hyphen
+
+# two-character surnames, so that 欧阳明 becomes ouyang-ming and not ou-yangming
+_COMPOUND_SURNAMES = {
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒", "夏侯", "长孙", "宇文",
+    "端木", "独孤", "南宫", "西门", "轩辕", "呼延", "澹台", "申屠", "太史", "万俟", "闻人", "钟离", "赫连",
+}
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_PIECES = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
+_DATED = re.compile(r"^\d{4}-\d{2}-\d{2}-(.+)\.md$")
+
+
+class ScaffoldError(Exception):
+    """Nothing was written; the message tells the editor why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Created:
+    kind: str
+    path: str  # relative to the project root
+    id: str  # the slug or the record id
+    url: str  # where the page or record appears on the site
+
+    def message(self) -> str:
+        what = KINDS[self.kind]
+        if self.kind in ("course", "instructor"):
+            head = f"已在 {self.path} 末尾添加{what}「{self.id}」。"
+        else:
+            head = f"已新建{what}：{self.path}"
+        return (f"{head}\n发布后的网址：/{self.url}\n"
+                "下一步：打开文件，按其中的中文注释修改内容；改好后运行 python -m macros check 检查，再提交。")
+
+
+# --- ids from Chinese ------------------------------------------------------------
+
+
+def _syllables(text: str) -> list[str]:
+    """One lowercase ASCII token per Chinese character, and per run of letters or digits."""
+    text = unicodedata.normalize("NFKC", text)  # full-width Ｐ２ → P2
+    tokens = []
+    for piece in _PIECES.findall(text):
+        if _HAN.match(piece):
+            tokens += [syllable.lower() for syllable in lazy_pinyin(piece)]
+        else:
+            tokens.append(piece.lower())
+    return [t for t in (re.sub(r"[^a-z0-9]", "", t) for t in tokens) if t]
+
+
+def _trim(tokens: list[str], limit: int = SLUG_LENGTH) -> str:
+    slug = ""
+    for token in tokens:
+        longer = f"{slug}-{token}" if slug else token
+        if len(longer) > limit and slug:
+            break
+        slug = longer
+    return slug[:limit].strip("-")
+
+
+def slugify(title: str, limit: int = SLUG_LENGTH) -> str:
+    """青川市委党校举行开学典礼 → qing-chuan-shi-wei-dang-xiao-ju-xing-kai-xue-dian (one syllable per
+    character: without a word list, joining syllables into words guesses wrong too often)."""
+    return _trim(_syllables(title), limit)
+
+
+def person_id(name: str) -> str:
+    """林国栋 → lin-guodong, 欧阳明 → ouyang-ming: surname, then the given name, as the
+    instructor ids already in data/instructors.yaml are written."""
+    name = name.strip()
+    if not (2 <= len(name) <= 4 and all(_HAN.match(ch) for ch in name)):
+        return slugify(name)
+    split = 2 if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else 1
+    return "-".join("".join(_syllables(part)) for part in (name[:split], name[split:]))
+
+
+# --- reading what exists ------------------------------------------------------------
+
+
+def _records(root: Path, name: str) -> list[dict]:
+    path = root / "data" / f"{name}.yaml"
+    if not path.exists():
+        return []
+    data, problems = parse(path.read_text(encoding="utf-8"), f"data/{name}.yaml")
+    if problems or (data is not None and not isinstance(data, list)):
+        raise ScaffoldError(f"data/{name}.yaml 有格式错误，请先运行 python -m macros check 查看并改正，再新建内容")
+    return [item for item in data or [] if isinstance(item, dict)]
+
+
+def _ids(records: list[dict]) -> list[str]:
+    return [str(r["id"]) for r in records if isinstance(r.get("id"), str)]
+
+
+def _scalar(value: str) -> str:
+    """A title as YAML: plain when YAML reads it back unchanged, otherwise double-quoted."""
+    try:
+        if yaml.safe_load(f"key: {value}") == {"key": value}:
+            return value
+    except yaml.YAMLError:
+        pass
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _half_year(day: dt.date) -> str:
+    return f"{day.year}H{1 if day.month <= 6 else 2}"
+
+
+# --- the kinds ----------------------------------------------------------------------
+
+
+def create(root: Path | str, kind: str, title: str, today: dt.date,
+           slug: str | None = None, column: str | None = None) -> Created:
+    """Write one new record; raise ScaffoldError (having written nothing) if it cannot."""
+    root = Path(root)
+    kind = ALIASES.get(kind, kind)
+    if kind not in KINDS:
+        raise ScaffoldError(f"不认识的类型「{kind}」，应为 {'、'.join(f'{k}（{v}）' for k, v in KINDS.items())} 之一")
+    title = " ".join(title.split())
+    if not title:
+        raise ScaffoldError("标题不能为空")
+    if column is not None and kind != "note":
+        raise ScaffoldError("--column 只用于学习笔记（note）")
+    if slug is not None:
+        if not ID_PATTERN.match(slug):
+            raise ScaffoldError(f"英文名「{slug}」不合规范，只能用小写英文字母、数字和短横线「-」，例如 kaixue-dianli")
+    else:
+        slug = person_id(title) if kind == "instructor" else slugify(title)
+        if not slug:
+            raise ScaffoldError(f"无法从「{title}」生成英文名，请用 --slug 指定，例如 --slug kaixue-dianli")
+    return _WRITERS[kind](root, title, today, slug, column)
+
+
+def _new_file(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
+        out.write(text)
+
+
+def _same_slug(folder: Path, slug: str) -> Path | None:
+    if not folder.is_dir():
+        return None
+    for path in sorted(folder.glob("*.md")):
+        match = _DATED.match(path.name)
+        if match and match.group(1) == slug:
+            return path
+    return None
+
+
+def _news(root: Path, title: str, today: dt.date, slug: str, _column) -> Created:
+    sections = _records(root, "sections")
+    if not sections:
+        raise ScaffoldError("data/sections.yaml 里还没有任何板块，请先添加板块")
+    folder = root / "docs" / "news" / str(today.year)
+    clash = _same_slug(folder, slug)
+    if clash:
+        raise ScaffoldError(f"{clash.relative_to(root).as_posix()} 已经用了英文名「{slug}」，同一年的新闻英文名不能重复，"
+                            "请用 --slug 换一个")
+    choices = "、".join(f"{s.get('id')}（{s.get('name')}）" for s in sections)
+    rel = f"docs/news/{today.year}/{today.isoformat()}-{slug}.md"
+    _new_file(root, rel, f"""---
+# 新闻（由 python -m macros new 生成）。按每行后面的注释修改，改好后提交即可发布。
+# 网址由文件名里的年份和英文名「{slug}」决定，发布后不要再改文件名。
+title: {_scalar(title)}  # 标题
+date: {today.isoformat()}  # 发布日期；改日期时，文件名开头的日期也要一起改
+section: {sections[0]['id']}  # 板块，写编号或中文名称，可选：{choices}
+topics: []  # 专题（可选），写 data/topics.yaml 里的编号或名称，例如 [xi-thought]
+source: original  # original 原创；转载改成 repost，并加一行 source_name: 原文出处
+# author: 部门 姓名  # 作者（可选）：去掉这一行开头的「# 」再填写
+# summary: 一两句话的摘要。  # 摘要（可选），显示在新闻列表里
+# draft: true  # 去掉这一行开头的「# 」就成为草稿，暂不发布
+---
+（请把这一段换成新闻正文。可以用「## 小标题」分段。）
+""")
+    return Created("news", rel, slug, f"news/{today.year}/{slug}/")
+
+
+def _note(root: Path, title: str, today: dt.date, slug: str, column: str | None) -> Created:
+    columns = _records(root, "columns")
+    known = "、".join(f"{c.get('id')}（{c.get('name')}）" for c in columns) or "（还没有专栏）"
+    if not column:
+        raise ScaffoldError(f"新建学习笔记要用 --column 指明专栏，可选：{known}")
+    found = next((c for c in columns if column in (c.get("id"), c.get("name"))), None)
+    if found is None:
+        raise ScaffoldError(f"没有编号或名称为「{column}」的专栏，可选：{known}")
+    column_id = str(found["id"])
+    clash = _same_slug(root / "docs" / "notes" / column_id, slug)
+    if clash:
+        raise ScaffoldError(f"{clash.relative_to(root).as_posix()} 已经用了英文名「{slug}」，同一专栏的笔记英文名不能重复，"
+                            "请用 --slug 换一个")
+    editor = str(found.get("editor") or "").split()
+    author = editor[-1] if editor else "作者姓名"
+    rel = f"docs/notes/{column_id}/{today.isoformat()}-{slug}.md"
+    _new_file(root, rel, f"""---
+# 学习笔记（由 python -m macros new 生成），属于专栏「{found.get('name')}」。按注释修改，改好后提交即可发布。
+# 网址由文件夹（专栏编号）和文件名里的英文名「{slug}」决定，发布后不要再改文件名。
+title: {_scalar(title)}  # 标题
+date: {today.isoformat()}  # 日期；改日期时，文件名开头的日期也要一起改（专栏里的篇次按日期排）
+author: {_scalar(author)}  # 作者：先填了专栏责任编辑，请改成实际作者
+topics: []  # 专题（可选），写 data/topics.yaml 里的编号或名称，例如 [xi-thought]
+# summary: 一两句话的摘要。  # 摘要（可选）
+# draft: true  # 去掉这一行开头的「# 」就成为草稿，暂不发布
+---
+（请把这一段换成笔记正文。可以用「## 小标题」分段。）
+""")
+    return Created("note", rel, slug, f"notes/{column_id}/{slug}/")
+
+
+def _bulletin(root: Path, title: str, today: dt.date, slug: str, _column) -> Created:
+    rel = f"docs/bulletins/{slug}.md"
+    if (root / rel).exists():
+        raise ScaffoldError(f"{rel} 已经存在，请用 --slug 换一个英文名")
+    issues = []
+    for path in sorted((root / "docs" / "bulletins").glob("*.md")):
+        meta, _body, _line, problems = read_front_matter(path, path.name)
+        issue = meta.get("issue") if meta is not None and not problems else None
+        if isinstance(issue, int) and not isinstance(issue, bool):
+            issues.append(issue)
+    issue = max(issues, default=0) + 1
+    period = _half_year(today)
+    _new_file(root, rel, f"""---
+# 工作简报（由 python -m macros new 生成）。正文里的数字全部由宏自动算出，不要手工填写数字。
+title: {_scalar(title)}  # 标题
+issue: {issue}  # 期号：已取下一个没有用过的号
+period: {period}  # 统计时段：2026（全年）、2026H1（上半年）、2026Q2（第二季度）、2026-05（某月）
+date: {today.isoformat()}  # 印发日期
+# summary: 一两句话的摘要。  # 摘要（可选）
+---
+{{# 编辑提示（不会出现在网站上）：文字可以随意改写；两个花括号之间的内容会换成本期的数字或列表，
+   写法见编辑指南「五、简报与宏」。想和上年同期比较，可以写 change(本期数字, 上年数字)。 #}}
+{{% set f = figures(period) %}}
+{{% set t = f.trainings %}}
+# {{{{ title }}}}
+
+<small>第 {{{{ issue }}}} 期 · {{{{ period_label(period) }}}}</small>
+
+## 一、干部教育培训
+
+{{{{ period_label(period) }}}}共举办各类培训班 **{{{{ t.all.classes }}}}** 期，培训 **{{{{ t.all.trainees | number }}}}** 人次，累计办班 {{{{ t.all.days }}}} 天，折合 {{{{ t.all.person_days | number }}}} 人天，学员总体满意度 {{{{ t.all.satisfaction | percent }}}}。
+
+{{{{ training_table(period) }}}}
+
+## 二、课程与师资建设
+
+课程目录现有入库课程 **{{{{ f.courses.active }}}}** 门，另有 {{{{ f.courses.trial }}}} 门新课处于试讲阶段；理论教育和党性教育课时占 {{{{ f.courses.hours_share_theory_and_party_spirit | percent }}}}。期末师资库共有 **{{{{ f.instructors.total }}}}** 人，本期新入库 {{{{ f.instructors.joined }}}} 人。
+
+## 三、科研咨政
+
+本期新立项课题 **{{{{ f.research.approved }}}}** 项，结项 {{{{ f.research.completed }}}} 项，获奖 {{{{ f.research.awarded }}}} 项。
+
+{{{{ research_list(period) }}}}
+
+## 四、宣传与学习
+
+本期发布工作动态 **{{{{ f.news.total }}}}** 条，其中原创 {{{{ f.news.original }}}} 条、转载 {{{{ f.news.repost }}}} 条；学习笔记 {{{{ f.notes.total }}}} 篇。
+
+{{{{ news_list(period) }}}}
+""")
+    return Created("bulletin", rel, slug, f"bulletins/{slug}/")
+
+
+def _append(root: Path, name: str, record_id: str, block: str, what: str) -> str:
+    """Append `block` to data/<name>.yaml, keeping every existing byte; check the result first."""
+    rel = f"data/{name}.yaml"
+    path = root / rel
+    before = path.read_bytes() if path.exists() else b""
+    text = before.decode("utf-8")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lead = "" if not text or text.endswith("\n") else newline
+    lead += newline if text.strip() else ""
+    after = text + lead + block.replace("\n", newline)
+    old, _ = parse(text, rel)
+    new, problems = parse(after, rel)
+    if (problems or not isinstance(new, list) or len(new) != len(old or []) + 1
+            or not isinstance(new[-1], dict) or new[-1].get("id") != record_id):
+        raise ScaffoldError(f"无法在 {rel} 末尾添加{what}：文件的写法和通常的「- id: …」列表不同，请照着已有的记录手工添加")
+    with path.open("ab") as out:  # append: the existing bytes stay as they are
+        out.write(after.encode("utf-8")[len(before):])
+    return rel
+
+
+def _course(root: Path, title: str, today: dt.date, slug: str, _column) -> Created:
+    if slug in _ids(_records(root, "courses")):
+        raise ScaffoldError(f"data/courses.yaml 里已经有编号为「{slug}」的课程，编号不能重复，请用 --slug 换一个")
+    instructors = _ids(_records(root, "instructors"))
+    if not instructors:
+        raise ScaffoldError("课程至少要有一位授课教师，但 data/instructors.yaml 里还没有老师，请先新建师资")
+    rel = _append(root, "courses", slug, f"""# 新增课程（{today.isoformat()} 由 python -m macros new 生成）：请逐项核对注释后的说明。
+- id: {slug}  # 编号：网址 /courses/{slug}/ 由它生成，定了就不要再改
+  title: {_scalar(title)}  # 课程名称
+  category: {COURSE_CATEGORIES[0]}  # 课程类别：{'、'.join(COURSE_CATEGORIES)}
+  format: {COURSE_FORMATS[0]}  # 教学形式：{'、'.join(COURSE_FORMATS)}
+  hours: 2  # 课时，大于 0，可以写 1.5
+  instructors: [{instructors[0]}]  # 授课教师的编号（见 data/instructors.yaml），先填了第一位老师，请改成实际授课的老师
+  topics: []  # 专题（可选），例如 [xi-thought]
+  audience: []  # 适用班次（可选），例如 [中青班, 科级班]
+  required: false  # 是否必修：true 必修，false 选修
+  status: trial  # 新课先写 trial（试讲），正式入库后改成 active
+  since: {today.year}  # 入库年份
+  summary: ""  # 课程简介，一两句话，写在引号里
+""", "课程")
+    return Created("course", rel, slug, f"courses/{slug}/")
+
+
+def _instructor(root: Path, title: str, today: dt.date, slug: str, _column) -> Created:
+    if slug in _ids(_records(root, "instructors")):
+        raise ScaffoldError(f"data/instructors.yaml 里已经有编号为「{slug}」的老师（可能同名），编号不能重复，"
+                            "请用 --slug 换一个，例如在后面加上数字")
+    rel = _append(root, "instructors", slug, f"""# 新增师资（{today.isoformat()} 由 python -m macros new 生成）：请逐项核对注释后的说明。
+- id: {slug}  # 编号：姓名的拼音，课程和课题靠它找到老师，定了就不要再改
+  name: {_scalar(title)}  # 姓名
+  kind: full-time  # full-time 专职 或 part-time 兼职
+  category: {INSTRUCTOR_CATEGORIES[0]}  # 师资类别：{'、'.join(INSTRUCTOR_CATEGORIES)}
+  title: ""  # 职务或职称，例如 教授、县委书记，写在引号里
+  organization: ""  # 工作单位，写在引号里
+  expertise: []  # 擅长的专题（1 到 3 个），例如 [xi-thought]
+  joined: {today.year}  # 入库年份
+  bio: ""  # 个人简介，两三句话，写在引号里
+""", "师资")
+    return Created("instructor", rel, slug, f"instructors/{slug}/")
+
+
+_WRITERS = {"news": _news, "note": _note, "course": _course, "instructor": _instructor, "bulletin": _bulletin}

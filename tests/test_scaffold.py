@@ -1,0 +1,196 @@
+"""`python -m macros new KIND TITLE`: what it writes loads, checks and builds as it stands;
+what already exists is refused with nothing changed."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import TODAY
+from macros.scaffold import person_id, slugify
+
+DAY = "2026-11-23"  # TODAY of conftest, second half of the year
+SLUG = "qing-chuan-shi-wei-dang-xiao-ju-xing-kai-xue-dian"  # of 青川市委党校举行开学典礼
+
+
+def new(project, *args: str, today: str = DAY):
+    return project.run("-m", "macros", "--today", today, "new", *args)
+
+
+def snapshot(project) -> dict[str, bytes]:
+    """Every file of the project (not the shared code it links to), as bytes."""
+    return {p.relative_to(project.root).as_posix(): p.read_bytes()
+            for p in sorted(project.root.rglob("*")) if p.is_file() and not p.is_symlink()
+            and not any(part in ("macros", "overrides", "site") for part in p.relative_to(project.root).parts)}
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+
+# --- ids from Chinese --------------------------------------------------------------
+
+
+def test_slug_is_pinyin_one_syllable_a_character_cut_at_a_hyphen():
+    assert slugify("青川市委党校举行开学典礼") == "qing-chuan-shi-wei-dang-xiao-ju-xing-kai-xue-dian"
+    assert slugify("读懂两个确立") == "du-dong-liang-ge-que-li"
+    assert slugify("银行行长到党校") == "yin-hang-hang-zhang-dao-dang-xiao"  # 行 read by its word
+    assert slugify("2026年 Python 入门：ＡＩ与“数字政府”") == "2026-nian-python-ru-men-ai-yu-shu-zi-zheng-fu"
+    assert slugify("！？、") == ""
+    assert slugify("习近平新时代中国特色社会主义思想的世界观和方法论") == "xi-jin-ping-xin-shi-dai-zhong-guo-te-se-she-hui"
+
+
+def test_instructor_id_is_surname_then_given_name():
+    assert person_id("林国栋") == "lin-guodong"
+    assert person_id("欧阳明") == "ouyang-ming"
+    assert person_id("吕方") == "lv-fang"
+    assert person_id("John Smith") == "john-smith"
+
+
+# --- each kind ------------------------------------------------------------------------
+
+
+def test_news(small):
+    result = new(small, "news", "青川市委党校举行开学典礼")
+    assert result.returncode == 0, result.stderr
+    rel = f"docs/news/2026/{DAY}-{SLUG}.md"
+    assert rel in result.stdout and f"/news/2026/{SLUG}/" in result.stdout
+    text = small.path(rel).read_text(encoding="utf-8")
+    assert "section: news-a  # 板块，写编号或中文名称，可选：news-a（学校要闻）、teach（教学培训）" in text
+    item = next(n for n in small.load().news if n.title == "青川市委党校举行开学典礼")
+    assert (item.date, item.section, item.source, item.draft) == (TODAY, "news-a", "original", False)
+    assert item.url == f"news/2026/{SLUG}/"
+
+
+def test_news_with_slug_and_a_title_yaml_would_misread(small):
+    result = new(small, "news", "答记者问: 党校 #1 号", "--slug", "da-jizhe-wen")
+    assert result.returncode == 0, result.stderr
+    item = next(n for n in small.load().news if n.slug == "da-jizhe-wen")
+    assert item.title == "答记者问: 党校 #1 号"
+    assert small.path(f"docs/news/2026/{DAY}-da-jizhe-wen.md").exists()
+
+
+def test_note_by_column_name(small):
+    result = new(small, "note", "读懂两个确立", "--column", "理论学习笔记")
+    assert result.returncode == 0, result.stderr
+    rel = f"docs/notes/col/{DAY}-du-dong-liang-ge-que-li.md"
+    assert small.path(rel).exists()
+    series = small.load().notes_by_column["col"]
+    assert [n.title for n in series] == ["笔记一", "笔记二", "读懂两个确立"]
+    assert (series[-1].author, series[-1].number) == ("张三", 3)  # the column's editor, to be changed
+
+
+def test_course_is_appended_keeping_the_file(small):
+    before = small.path("data/courses.yaml").read_bytes()
+    result = new(small, "course", "党的二十大精神系统解读", "--slug", "ershida-jiedu")
+    assert result.returncode == 0, result.stderr
+    after = small.path("data/courses.yaml").read_bytes()
+    assert after.startswith(before) and len(after) > len(before)
+    assert "# 新增课程" in after[len(before):].decode("utf-8")
+    records = yaml.safe_load(after)
+    assert [r["id"] for r in records] == ["c1", "c2", "c3", "c4", "c5", "ershida-jiedu"]
+    course = small.load().courses["ershida-jiedu"]
+    assert (course.title, course.category, course.format, course.instructors, course.status, course.since) == (
+        "党的二十大精神系统解读", "理论教育", "讲授式", ["i1"], "trial", 2026)
+
+
+def test_instructor_is_appended_with_a_pinyin_id(small):
+    before = small.path("data/instructors.yaml").read_bytes()
+    result = new(small, "instructor", "林国栋")
+    assert result.returncode == 0, result.stderr
+    assert small.path("data/instructors.yaml").read_bytes().startswith(before)
+    person = small.load().instructors["lin-guodong"]
+    assert (person.name, person.kind, person.category, person.joined) == ("林国栋", "full-time", "校内教师", 2026)
+
+
+def test_appending_to_a_file_without_a_final_newline(small):
+    text = small.path("data/instructors.yaml").read_text(encoding="utf-8").rstrip("\n")
+    small.write("data/instructors.yaml", text)
+    assert new(small, "instructor", "林国栋").returncode == 0
+    assert small.path("data/instructors.yaml").read_text(encoding="utf-8").startswith(text + "\n")
+    assert "lin-guodong" in small.load().instructors and "i3" in small.load().instructors
+
+
+def test_bulletin_takes_the_next_issue_and_the_half_year(small):
+    # a draft's issue number is taken too: every issue number must stay unique
+    small.write("docs/bulletins/b7.md", "---\ntitle: 草稿简报\nissue: 7\nperiod: 2023\ndate: 2024-01-05\ndraft: true\n---\n")
+    result = new(small, "bulletin", "2026年下半年工作简报", "--slug", "2026-h2")
+    assert result.returncode == 0, result.stderr
+    meta = front_matter(small.path("docs/bulletins/2026-h2.md"))
+    assert (meta["issue"], meta["period"], meta["date"]) == (8, "2026H2", TODAY)
+    body = small.path("docs/bulletins/2026-h2.md").read_text(encoding="utf-8")
+    assert "figures(period)" in body and "news_list(period)" in body
+    bulletin = next(b for b in small.load().bulletins if b.slug == "2026-h2")
+    assert (bulletin.title, bulletin.issue, bulletin.period) == ("2026年下半年工作简报", 8, "2026H2")
+    result = new(small, "bulletin", "2027年上半年工作简报", today="2027-03-01")
+    assert result.returncode == 0, result.stderr
+    meta = front_matter(small.path("docs/bulletins/2027-nian-shang-ban-nian-gong-zuo-jian-bao.md"))
+    assert (meta["issue"], meta["period"]) == (9, "2027H1")
+
+
+def test_every_kind_checks_and_builds(small):
+    for args in [("news", "青川市委党校举行开学典礼"), ("note", "读懂两个确立", "--column", "col"),
+                 ("course", "党性课新编"), ("instructor", "欧阳明"), ("bulletin", "2026年下半年工作简报"),
+                 ("新闻", "教学培训新闻", "--today", DAY)]:
+        result = new(small, *args)
+        assert result.returncode == 0, (args, result.stderr)
+    check = small.run("-m", "macros", "--today", DAY, "check")
+    assert check.returncode == 0, check.stderr
+    assert "新闻 5 条" in check.stdout and "学习笔记 3 篇" in check.stdout and "课程 6 门" in check.stdout
+    built = small.build()
+    assert built.returncode == 0, built.stderr[-3000:]
+    site = small.root / "site"
+    bulletin = (site / "bulletins" / "2026-nian-xia-ban-nian-gong-zuo-jian-bao" / "index.html").read_text(encoding="utf-8")
+    assert "2026年下半年" in bulletin and "{{" not in bulletin and "编辑提示" not in bulletin
+    assert (site / "news" / "2026" / SLUG / "index.html").exists()
+    assert (site / "notes" / "col" / "du-dong-liang-ge-que-li" / "index.html").exists()
+    assert (site / "courses" / "dang-xing-ke-xin-bian" / "index.html").exists()
+
+
+def test_same_slug_in_another_year_is_allowed(small):
+    assert new(small, "news", "开学典礼").returncode == 0
+    assert new(small, "news", "开学典礼", today="2027-01-05").returncode == 0
+    assert {n.url for n in small.load(dt.date(2027, 1, 5)).news} >= {
+        "news/2026/kai-xue-dian-li/", "news/2027/kai-xue-dian-li/"}
+
+
+# --- refusals ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, message", [
+    (("news", "新闻甲", "--slug", "a"), "docs/news/2023/2023-02-01-a.md 已经用了英文名「a」"),
+    (("note", "笔记一", "--column", "col", "--slug", "n1"), "docs/notes/col/2023-02-10-n1.md 已经用了英文名「n1」"),
+    (("course", "理论课一", "--slug", "c1"), "data/courses.yaml 里已经有编号为「c1」的课程"),
+    (("instructor", "王一", "--slug", "i1"), "data/instructors.yaml 里已经有编号为「i1」的老师"),
+    (("bulletin", "简报一", "--slug", "b1"), "docs/bulletins/b1.md 已经存在"),
+    (("note", "笔记三"), "新建学习笔记要用 --column 指明专栏，可选：col（理论学习笔记）"),
+    (("note", "笔记三", "--column", "理论笔记"), "没有编号或名称为「理论笔记」的专栏"),
+    (("news", "新闻", "--slug", "Kai Xue"), "英文名「Kai Xue」不合规范"),
+    (("news", "！！！"), "无法从「！！！」生成英文名，请用 --slug 指定"),
+    (("news", "新闻", "--column", "col"), "--column 只用于学习笔记"),
+])
+def test_refused_with_nothing_changed(small, args, message):
+    today = "2023-05-05" if args[0] == "news" and "a" in args else DAY  # news "a" is in docs/news/2023/
+    before = snapshot(small)
+    result = new(small, *args, today=today)
+    assert result.returncode == 1
+    assert message in result.stderr and result.stderr.startswith("没有新建任何内容：")
+    assert result.stdout == ""
+    assert snapshot(small) == before
+
+
+def test_a_data_file_that_does_not_read_is_left_alone(small):
+    small.append("data/courses.yaml", "- id: broken\n  title: \"没有结尾的引号\n")
+    before = snapshot(small)
+    result = new(small, "course", "新课")
+    assert result.returncode == 1
+    assert "data/courses.yaml 有格式错误" in result.stderr
+    assert snapshot(small) == before
+
+
+def test_unknown_kind_is_a_usage_error(small):
+    result = new(small, "video", "标题")
+    assert result.returncode == 2
+    assert "不认识的类型「video」" in result.stderr

@@ -1,0 +1,76 @@
+"""What a phone downloads on a first visit: at most 300 KB for every page type.
+
+Each page type (tools/phone.py: PAGES) is loaded once in a fresh phone (no cache) and every
+same-origin response is counted: the HTML and every stylesheet, script, font, image or data
+file it loads, so a search index loaded by a page will count too.
+
+Sizes are compressed sizes, as Lighthouse's `total-byte-weight` counts what goes over the
+wire from a real web server, which gzips text. Python's http.server does not compress, so
+each text response (HTML, CSS, JS, SVG, JSON, XML) is counted as its gzip at level 6 and
+everything else (PNG, fonts: compressed already) as its bytes. `make audit` measures the same
+through Lighthouse, from a server that gzips.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tools import phone
+
+BUDGET_KB = 300  # per page; KB = 1024 bytes, as Lighthouse reports them
+_TEXT = re.compile(r"text/.*|application/(javascript|json|xml|manifest\+json)|image/svg\+xml")
+
+
+@pytest.fixture(scope="module")
+def origin(demo):
+    with phone.serve(demo.site) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="module")
+def browser():
+    missing = phone.missing_browser()
+    if missing:  # fail, never skip: without the browser nothing here is tested
+        pytest.fail(missing, pytrace=False)
+    with sync_playwright() as playwright:  # module scope: one sync Playwright at a time
+        browser = phone.launch(playwright)
+        yield browser
+        browser.close()
+
+
+def weigh(browser, origin: str, url: str) -> dict[str, int]:
+    """Bytes over the wire by kind of resource, for one first load of `url`."""
+    context = phone.open_phone(browser, origin)
+    try:
+        seen = phone.visit(context.new_page(), origin, url)
+        assert seen.status == 200 and not seen.errors, f"{url}: HTTP {seen.status}, {seen.errors}"
+        kinds: dict[str, int] = {}
+        for response in seen.responses:
+            if not response.url.startswith(origin + "/") or response.status != 200:
+                continue  # nothing else is fetched (tests/test_browser.py); redirects have no body
+            body = response.body()
+            kind = response.headers.get("content-type", "").split(";")[0].strip()
+            size = phone.gzip_size(body) if _TEXT.fullmatch(kind) else len(body)
+            key = response.request.resource_type
+            kinds[key] = kinds.get(key, 0) + size
+        return kinds
+    finally:
+        context.close()
+
+
+def test_every_page_type_weighs_at_most_300_kb(demo, origin, browser, capsys):
+    rows, heavy = [], []
+    for kind in phone.PAGES:
+        url = kind.resolve(demo.site)
+        sizes = weigh(browser, origin, url)
+        total = sum(sizes.values()) / 1024
+        detail = ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(sizes.items(), key=lambda kv: -kv[1]))
+        rows.append(f"  {kind.name:<15} {total:6.1f} KB   {url}  ({detail})")
+        if total > BUDGET_KB:
+            heavy.append(f"{kind.name} {url}: {total:.1f} KB")
+    table = "\n".join(["", f"first-load weight, gzipped (budget {BUDGET_KB} KB):", *rows])
+    with capsys.disabled():  # the figures are the point: shown on every run
+        print(table)
+    assert not heavy, f"over {BUDGET_KB} KB: {heavy}{table}"

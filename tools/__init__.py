@@ -1,0 +1,1 @@
+"""Developer tools of the site: the shared phone-page helpers and `make audit`."""

@@ -1,0 +1,144 @@
+"""`make audit`: Lighthouse on every page type as a phone loads it, one table of scores.
+
+Builds the site strictly into a temporary folder (2–3 s; site/ is left alone, so a `make
+build` or `make serve` running meanwhile cannot pull pages from under it; `--site DIR` audits
+a built site as it is), serves it on 127.0.0.1 gzipping text as a production server does, and runs Lighthouse (node_modules/, pinned in package.json) in its
+default mode, a mobile phone with simulated slow 4G and a slowed CPU, on Debian's Chromium.
+Prints per page the four category scores and the bytes transferred (`total-byte-weight`).
+
+A report, not a gate: low scores exit 0. Exit 1 when Lighthouse itself fails (no report,
+a runtime error, a category it could not score).
+
+    .venv/bin/python tools/audit.py [--site DIR] [--raw] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tools import phone  # noqa: E402
+
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+TARGET_SCORE, TARGET_KB = 0.95, 300  # the phone-readers issue's targets
+CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", *phone.CHROMIUM_ARGS[1:]]
+
+
+def build(site: Path) -> None:
+    print("building the site …", flush=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet",
+                    "--site-dir", str(site)], cwd=ROOT, env=env, check=True)
+
+
+def lighthouse(url: str, report: Path) -> dict:
+    """One Lighthouse run; its report (lhr). RuntimeError when Lighthouse fails."""
+    command = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+               f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROME_FLAGS)}"]
+    env = {**os.environ, "CHROME_PATH": phone.CHROMIUM}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0 or not report.exists():
+        raise RuntimeError(f"lighthouse {url} exited {done.returncode}: {done.stderr.strip()[-2000:]}")
+    lhr = json.loads(report.read_text(encoding="utf-8"))
+    if lhr.get("runtimeError"):
+        raise RuntimeError(f"lighthouse {url}: {lhr['runtimeError'].get('message')}")
+    return lhr
+
+
+def score(lhr: dict, category: str) -> float | None:
+    return lhr["categories"].get(category, {}).get("score")
+
+
+def misses(lhr: dict, category: str) -> list[str]:
+    """The ids of the scored audits of a category that fail (score under 0.9)."""
+    audits = lhr["audits"]
+    found = []
+    for ref in lhr["categories"][category]["auditRefs"]:
+        audit = audits[ref["id"]]
+        if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 0.9:
+            found.append(ref["id"])
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--site", type=Path, help="audit this built site as it is (default: a fresh build)")
+    parser.add_argument("--raw", action="store_true", help="serve uncompressed, as http.server does")
+    parser.add_argument("--keep", type=Path, help="keep the Lighthouse JSON reports in this folder")
+    args = parser.parse_args(argv)
+
+    if not LIGHTHOUSE.exists():
+        print("Lighthouse is not installed: run `make audit` (npm ci)", file=sys.stderr)
+        return 1
+    if phone.missing_browser():
+        print(phone.missing_browser(), file=sys.stderr)
+        return 1
+    work = Path(tempfile.mkdtemp(prefix="audit-"))
+    site = args.site.resolve() if args.site else work / "site"
+    if not args.site:
+        build(site)
+    if not (site / "index.html").exists():
+        print(f"{site} is not a built site", file=sys.stderr)
+        return 1
+    reports = args.keep or work / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    head = f"{'page':<16} {'url':<40} " + " ".join(f"{c[:11]:>11}" for c in CATEGORIES) + f" {'KB':>7}"
+    rows, failed, costly = [head, "-" * len(head)], [], {}
+    started = time.monotonic()
+    with phone.serve(site, compress=not args.raw) as origin:
+        print(f"Lighthouse {'(uncompressed) ' if args.raw else ''}on {len(phone.PAGES)} pages, "
+              f"mobile, default throttling …", flush=True)
+        for kind in phone.PAGES:
+            url = kind.resolve(site)
+            try:
+                lhr = lighthouse(origin + url, reports / f"{kind.id}.json")
+            except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as error:
+                failed.append(f"{kind.name}: {error}")
+                rows.append(f"{kind.name:<16} {url:<40} " + " ".join(f"{'—':>11}" for _ in CATEGORIES))
+                continue
+            kb = lhr["audits"]["total-byte-weight"]["numericValue"] / 1024
+            cells = []
+            for category in CATEGORIES:
+                value = score(lhr, category)
+                if value is None:
+                    failed.append(f"{kind.name}: no {category} score")
+                    cells.append(f"{'—':>11}")
+                    continue
+                cells.append(f"{value:>10.2f}{'*' if value < TARGET_SCORE else ' '}")
+                for audit in misses(lhr, category):
+                    costly.setdefault(f"{category}: {audit}", []).append(kind.name)
+            rows.append(f"{kind.name:<16} {url:<40} " + " ".join(cells)
+                        + f" {kb:>6.1f}{'*' if kb > TARGET_KB else ' '}")
+            print(f"  {kind.name}: {time.monotonic() - started:.0f} s", flush=True)
+
+    if not args.site:
+        shutil.rmtree(site)  # the reports stay
+    with contextlib.suppress(OSError):
+        work.rmdir()  # when nothing is in it (--site and --keep)
+    print()
+    print("\n".join(rows))
+    print(f"* below the target ({TARGET_SCORE} per category, {TARGET_KB} KB per page); "
+          f"{time.monotonic() - started:.0f} s; reports in {reports}")
+    if costly:
+        print("\naudits failed (score < 0.9), by how many pages fail them:")
+        for audit, pages in sorted(costly.items(), key=lambda item: (-len(item[1]), item[0])):
+            print(f"  {audit:<45} {'all pages' if len(pages) == len(phone.PAGES) else ', '.join(pages)}")
+    if failed:
+        print("\nLighthouse failed:\n  " + "\n  ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
