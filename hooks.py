@@ -11,6 +11,7 @@ from macros import pages, search
 from macros.mkdocs_adapter import current_site
 
 _serving = False  # `mkdocs serve`: a preview, never published
+_html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
 _generated_dir: Path | None = None  # in a preview, generated pages are files, rewritten only when changed
 
 
@@ -32,10 +33,13 @@ def on_files(files, config):
             file.dest_uri = moved[file.src_uri]
             for cached in ("url", "abs_dest_path"):
                 file.__dict__.pop(cached, None)
+    _html.clear()
     for page in pages.generate(site, config.site_url or "/", config.site_name):
         if page.src_uri in files.src_uris:
             files.remove(files.src_uris[page.src_uri])
         files.append(_generated(config, page))
+        if page.html:
+            _html[page.src_uri] = page.html
     return files
 
 
@@ -60,6 +64,8 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    if page.file.src_uri in _html:
+        return pages.with_html(html, _html[page.file.src_uri])
     site = current_site(config)
     record = site.by_src.get(page.file.src_uri)
     return pages.frame(site, record, html) if record else html

@@ -243,20 +243,6 @@ def _load_data(out: Collector, path: Path, model: type[m.Record], what: str, kin
     return records
 
 
-_PARSED: dict[Path, tuple] = {}  # path → (mtime, size, parsed): `make serve` re-reads only saved files
-
-
-def _read_cached(path: Path, file: str):
-    stat = path.stat()
-    key = (stat.st_mtime_ns, stat.st_size)
-    cached = _PARSED.get(path)
-    if cached and cached[0] == key:
-        return cached[1]
-    parsed = read_front_matter(path, file)
-    _PARSED[path] = (key, parsed)
-    return parsed
-
-
 def _check_data_names(out: Collector, folder: Path) -> None:
     """A misnamed data file would silently be ignored: say so instead."""
     if not folder.is_dir():
@@ -280,26 +266,43 @@ def _load_pages(out: Collector, docs: Path, folder: str, model: type[m.Page]) ->
     for path in sorted(base.rglob("*.md")):
         if path.name == "index.md":
             continue
-        file = out.rel(path)
-        parts = path.relative_to(base).parts
-        extra = _derived(out, file, folder, parts)
-        if extra is not None:
-            extra["src"] = path.relative_to(docs).as_posix()
-        if extra is None:
-            continue
-        meta, body, _line, problems = _read_cached(path, file)
+        record, where, problems = _page(out.root, docs, base, folder, model, path)
         out.problems += problems
-        if problems:
-            continue
-        extra["reading_minutes"] = reading_minutes(body)
-        record = validate(out, model, meta, file, 1, extra)
-        if record is None:
-            continue
-        where = Where(file, meta)
-        records.append((record, where))
-        if folder != "bulletins":
-            _check_file_date(out, record, where, path.name)
+        if record is not None:
+            records.append((record, where))
     return records
+
+
+# path → ((mtime, size), (record, where, problems)): `make serve` rebuilds after every save, and
+# re-reads and re-validates only the files that changed since (a record's own problems depend on
+# its file alone; references between records are checked again on every load)
+_PAGES: dict[Path, tuple] = {}
+
+
+def _page(root: Path, docs: Path, base: Path, folder: str, model: type[m.Page], path: Path) -> tuple:
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size, model)
+    cached = _PAGES.get(path)
+    if cached and cached[0] == key:
+        return cached[1]
+    out = Collector(root)
+    file = out.rel(path)
+    record = where = None
+    extra = _derived(out, file, folder, path.relative_to(base).parts)
+    if extra is not None:
+        extra["src"] = path.relative_to(docs).as_posix()
+        meta, body, _line, problems = read_front_matter(path, file)
+        out.problems += problems
+        if not problems:
+            extra["reading_minutes"] = reading_minutes(body)
+            record = validate(out, model, meta, file, 1, extra)
+            if record is not None:
+                where = Where(file, meta)
+                if folder != "bulletins":
+                    _check_file_date(out, record, where, path.name)
+    result = (record, where, out.problems)
+    _PAGES[path] = (key, result)
+    return result
 
 
 def _derived(out: Collector, file: str, folder: str, parts: tuple[str, ...]) -> dict | None:

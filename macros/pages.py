@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import hashlib
 from dataclasses import dataclass
 
 from . import charts, stats, urls
@@ -26,6 +27,7 @@ class Generated:
 
     src_uri: str
     content: str
+    html: str = ""  # a body that goes into the page after Markdown (see _html_page)
 
 
 def destinations(site: Site) -> dict[str, str]:
@@ -62,11 +64,11 @@ def _paginate(first: str, title: str, items: list, site: Site, count: str, links
               show_pinned: bool = False) -> list[Generated]:
     pages = max(1, -(-len(items) // PAGE_SIZE))
     return [
-        Generated(urls.paged(first, number), _html_page(
+        _html_page(urls.paged(first, number),
             title if number == 1 else f"{title}（第 {number} 页）", render_xml(
                 "pages/news_listing.html", site=site, here=urls.paged(first, number), count=count,
                 links=list(links), feed=feed, items=items[(number - 1) * PAGE_SIZE: number * PAGE_SIZE],
-                number=number, pages=pages, first=first, show_pinned=show_pinned)))
+                number=number, pages=pages, first=first, show_pinned=show_pinned))
         for number in range(1, pages + 1)
     ]
 
@@ -94,9 +96,9 @@ def notes_pages(site: Site) -> list[Generated]:
     columns = [(c, site.notes_by_column[c.id]) for c in site.columns.values()]
     out = [Generated(urls.NOTES, render("pages/notes_index.md", title="学习笔记", site=site, columns=columns))]
     for column, series in columns:
-        out.append(Generated(urls.src_of(column), _html_page(column.name, render_xml(
+        out.append(_html_page(urls.src_of(column), column.name, render_xml(
             "pages/column.html", site=site, here=urls.src_of(column), column=column, series=series),
-            description=column.description)))
+            description=column.description))
     return out
 
 
@@ -151,11 +153,11 @@ def topic_pages(site: Site) -> list[Generated]:
             walk(topic.id, 0)
     out = [Generated(urls.TOPICS, render("pages/topics_index.md", title="专题", site=site, rows=rows))]
     for topic in site.topics.values():
-        out.append(Generated(urls.src_of(topic), _html_page(topic.name, render_xml(
+        out.append(_html_page(urls.src_of(topic), topic.name, render_xml(
             "pages/topic.html", site=site, here=urls.src_of(topic), topic=topic,
             parent=site.topics.get(topic.parent) if topic.parent else None,
             children=[site.topics[c] for c in site.children.get(topic.id, [])],
-            items=site.topic_items(topic.id)), description=topic.description)))
+            items=site.topic_items(topic.id)), description=topic.description))
     return out
 
 
@@ -218,19 +220,27 @@ def stats_pages(site: Site) -> list[Generated]:
         _chart(charts.columns("research-by-year", "历年科研课题立项", "项",
                               [(y.label, y.figures["research"]["approved"]) for y in years])),
     ]
-    out = [Generated(urls.STATS, _html_page("统计数据", render_xml(
-        "pages/stats_index.html", site=site, years=years, charts=overview)))]
+    out = [_html_page(urls.STATS, "统计数据", render_xml(
+        "pages/stats_index.html", site=site, years=years, charts=overview))]
     for entry in years:
-        out.append(Generated(f"stats/{entry.code}.md", _html_page(f"{entry.label}统计", render_xml(
-            "pages/stats_year.html", site=site, year=entry))))
+        out.append(_html_page(f"stats/{entry.code}.md", f"{entry.label}统计", render_xml(
+            "pages/stats_year.html", site=site, year=entry)))
     return out
 
 
-def _html_page(title: str, html: str, description: str = "") -> str:
-    """A generated page whose body is HTML, which Markdown passes through untouched as long as
-    it has no blank line: listings with hundreds of links cost no Markdown parsing."""
-    body = "\n".join(line for line in html.splitlines() if line.strip())
-    return render("pages/_front.md", title=title, description=description) + f"# {title}\n\n{body}\n"
+def _html_page(src_uri: str, title: str, html: str, description: str = "") -> Generated:
+    """A generated page whose body is HTML. Python-Markdown would re-parse a raw HTML block
+    tag by tag (slower than rendering it), so the Markdown holds only the title and the HTML
+    is added after conversion (`with_html`). A digest of the HTML in the Markdown makes the
+    page count as changed whenever its HTML changes (for `mkdocs serve --dirty`)."""
+    digest = hashlib.blake2b(html.encode("utf-8"), digest_size=8).hexdigest()
+    front = render("pages/_front.md", title=title, description=description)
+    return Generated(src_uri, f"{front}# {title}\n\n<!-- {digest} -->\n", str(html))
+
+
+def with_html(page_html: str, generated_html: str) -> str:
+    """The converted page (its title) followed by the generated body."""
+    return page_html + generated_html
 
 
 # --- record pages: what surrounds the editor's text ------------------------------------------

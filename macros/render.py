@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import posixpath
 import re
 from pathlib import Path
 
@@ -66,10 +65,10 @@ def url_of(target) -> str:
 
 def rel(target, here) -> str:
     """A relative link from the page `here` (a record, a docs path or a URL) to `target`,
-    for HTML that MkDocs does not rewrite."""
+    for HTML that MkDocs does not rewrite: up to the site root, then down (a string
+    operation: posixpath.relpath was a tenth of the build of 5,000 items)."""
     here_url = here if isinstance(here, str) and not here.endswith(".md") else url_of(here)
-    link = posixpath.relpath(url_of(target), here_url or ".")
-    return link if link.endswith(".xml") else link + "/"
+    return "../" * here_url.count("/") + url_of(target) or "./"
 
 
 def yaml_str(text: object) -> str:

@@ -15,9 +15,16 @@ import subprocess
 import sys
 
 
+# The pages worth finding: the records' own pages and the ordinary ones. Listings, topics,
+# statistics and the search page are left out (they carry pagefind: false anyway); not even
+# reading them saves a fifth of the indexing time.
+PAGES = ("{index.html,about/**/*.html,news/[0-9]*/*/index.html,notes/*/*/index.html,"
+         "courses/*/index.html,instructors/*/index.html,bulletins/*/index.html}")
+
+
 def index(site_dir: str) -> None:
     """Write site_dir/pagefind/; raise with Pagefind's own message if it fails."""
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", site_dir, "--silent"],
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", site_dir, "--glob", PAGES, "--silent"],
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"Pagefind 建立搜索索引失败：{result.stderr or result.stdout}")

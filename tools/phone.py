@@ -74,6 +74,9 @@ PAGES: tuple[PageType, ...] = (
     PageType("topic", "/topics/party-spirit/"),
     PageType("bulletin", "/bulletins/2023-h1/"),
     PageType("bulletins", "/bulletins/"),
+    PageType("statistics", "/stats/"),
+    PageType("statistics year", "/stats/2024/"),
+    PageType("search", "/search/"),
 )
 
 
