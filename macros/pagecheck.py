@@ -45,25 +45,38 @@ def check_pages(root: Path, docs: Path, names: Names) -> list[Problem]:
     env = jinja2.Environment()
     env.filters.update({name: str for name in names.filters})  # only their names matter here
     problems: list[Problem] = []
+    known = (frozenset(names.variables), frozenset(names.filters))
     for path in sorted(docs.rglob("*.md")):
-        file = path.relative_to(root).as_posix()
-        text = path.read_text(encoding="utf-8", errors="replace")
-        front, body, body_line = split_front_matter(text)
-        has_macros = "{{" in body or "{%" in body
-        # records' front matter is checked by the loader; other pages' here
-        is_record = path.relative_to(docs).parts[0] in RECORD_FOLDERS
-        if not has_macros and (is_record or not front):
-            continue
-        own = set()
-        if front:
-            data, front_problems = parse(front, file, 1)
-            problems += front_problems
-            if isinstance(data, dict):
-                if data.get("render_macros") is False:
-                    continue  # mkdocs-macros leaves this page as it is
-                own = {str(k) for k in data}
-        problems += check_template(env, file, body, body_line, names.variables | own)
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size, known)
+        cached = _CHECKED.get(path)
+        if cached is None or cached[0] != key:
+            cached = _CHECKED[path] = (key, _check_page(root, docs, path, env, names))
+        problems += cached[1]
     return problems
+
+
+# path → (key, problems): `make serve` checks again only the pages saved since the last build
+_CHECKED: dict[Path, tuple] = {}
+
+
+def _check_page(root: Path, docs: Path, path: Path, env: jinja2.Environment, names: Names) -> list[Problem]:
+    file = path.relative_to(root).as_posix()
+    text = path.read_text(encoding="utf-8", errors="replace")
+    front, body, body_line = split_front_matter(text)
+    has_macros = "{{" in body or "{%" in body
+    # records' front matter is checked by the loader; other pages' here
+    is_record = path.relative_to(docs).parts[0] in RECORD_FOLDERS
+    if not has_macros and (is_record or not front):
+        return []
+    problems, own = [], set()
+    if front:
+        data, problems = parse(front, file, 1)
+        if isinstance(data, dict):
+            if data.get("render_macros") is False:
+                return problems  # mkdocs-macros leaves this page as it is
+            own = {str(k) for k in data}
+    return problems + check_template(env, file, body, body_line, names.variables | own)
 
 
 def check_template(env: jinja2.Environment, file: str, body: str, first_line: int,

@@ -41,7 +41,27 @@ def withheld(site: Site) -> set[str]:
     return {page.src for page in site.unpublished}
 
 
+_last: tuple = (None, [])  # (inputs, pages) of the previous call
+
+
 def generate(site: Site, site_url: str, site_name: str) -> list[Generated]:
+    """Every generated page. Saving a news item's text in `make serve` changes no listing: if
+    no record's fields changed since the last call, its pages are reused (a second saved)."""
+    global _last
+    inputs = (site_url, site_name, site.today, tuple(
+        tuple(record.model_dump(exclude={"reading_minutes"}).items())
+        for records in (site.sections, site.columns, site.topics, site.courses, site.instructors,
+                        site.trainings, site.research)
+        for record in records.values()
+    ), tuple(tuple(p.model_dump(exclude={"reading_minutes"}).items()) for p in [*site.news, *site.notes, *site.bulletins]))
+    if _last[0] == inputs:
+        return _last[1]
+    pages = _generate(site, site_url, site_name)
+    _last = (inputs, pages)
+    return pages
+
+
+def _generate(site: Site, site_url: str, site_name: str) -> list[Generated]:
     return [
         *news_listings(site),
         *notes_pages(site),

@@ -180,3 +180,15 @@ def test_a_new_course_gets_its_page_and_is_on_its_instructors(small):
     assert "新课程NEWCOURSE" in page(site, "courses/")
     for instructor in ("i1", "i3"):
         assert 'href="../../courses/c6/"' in page(site, f"instructors/{instructor}/")
+
+
+def test_generated_pages_are_reused_only_while_no_record_changed(small):
+    from macros import pages
+    site = small.load()
+    first = pages.generate(site, "https://example.test/", "测试学校")
+    assert pages.generate(site, "https://example.test/", "测试学校") is first
+    small.edit("docs/news/2023/2023-02-01-a.md", "title: 新闻甲", "title: 改过的新闻甲")
+    changed = pages.generate(small.load(), "https://example.test/", "测试学校")
+    assert changed is not first
+    listing = next(p for p in changed if p.src_uri == "news/index.md")
+    assert "改过的新闻甲" in listing.html
