@@ -72,5 +72,6 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_build(config):
+    pages.write_covers(current_site(config), config.site_dir)
     if not _serving:  # a preview rebuilds on every save; the published build always indexes
         search.index(config.site_dir)

@@ -298,6 +298,8 @@ def _page(root: Path, docs: Path, base: Path, folder: str, model: type[m.Page], 
             record = validate(out, model, meta, file, 1, extra)
             if record is not None:
                 where = Where(file, meta)
+                if getattr(record, "cover", None):
+                    _check_cover(out, record, where, path)
                 if folder != "bulletins":
                     _check_file_date(out, record, where, path.name)
     result = (record, where, out.problems)
@@ -338,6 +340,22 @@ def reading_minutes(body: str) -> int:
     characters = len(body) - len(ascii_text)
     words = len(ascii_text.split())
     return max(1, round(characters / 400 + words / 200))
+
+
+_IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def _check_cover(out: Collector, record: m.NewsItem, where: Where, path: Path) -> None:
+    """A cover is a path relative to the news file, like an image in Markdown."""
+    cover = (path.parent / record.cover).resolve()
+    if cover.suffix.lower() not in _IMAGE_TYPES:
+        out.add(where.file, where.line_of("cover"), record.title, "cover",
+                f"封面图「{record.cover}」应为 JPG、PNG 或 WebP 图片")
+    elif not cover.is_file():
+        out.add(where.file, where.line_of("cover"), record.title, "cover",
+                f"找不到封面图「{record.cover}」：请把图片放进 docs/ 里，并写相对于这条新闻的路径，例如 images/kaixue.jpg")
+    else:
+        record.cover_file = str(cover)
 
 
 def _check_file_date(out: Collector, record: m.Page, where: Where, name: str) -> None:

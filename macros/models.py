@@ -364,6 +364,12 @@ class NewsItem(Page):
     summary: Optional[str] = Field(None, description="摘要")
     cover: Optional[str] = Field(None, description="封面图")
     pinned: Flag = Field(False, description="置顶")
+    cover_file: str = derived("封面图文件（绝对路径）", "")
+
+    @property
+    def cover_name(self) -> str:
+        """The cover's variants' file name stem: news-2025-kaixue."""
+        return "news-" + self.url.strip("/").split("/", 1)[1].replace("/", "-")
 
 
 class Note(Page):

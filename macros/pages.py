@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
+import re
+from pathlib import Path
 from dataclasses import dataclass
 
-from . import charts, stats, urls
+from . import charts, images, stats, urls
 from . import models as m
 from .periods import parse as parse_period
 from .render import render, render_xml
@@ -266,6 +268,21 @@ def with_html(page_html: str, generated_html: str) -> str:
 # --- record pages: what surrounds the editor's text ------------------------------------------
 
 
+_LAZY = re.compile(r"<img (?![^>]*\bloading=)")
+
+
+def cover_variants(page: m.Page) -> list:
+    if not getattr(page, "cover_file", ""):
+        return []
+    return images.variants(Path(page.cover_file), page.cover_name)
+
+
+def write_covers(site: Site, site_dir: str) -> None:
+    for item in site.by_src.values():
+        if getattr(item, "cover_file", ""):
+            images.write(Path(item.cover_file), item.cover_name, Path(site_dir))
+
+
 def is_template(markdown: str) -> bool:
     """Whether a page uses macros at all (most news items and notes do not)."""
     return "{{" in markdown or "{%" in markdown or "{#" in markdown
@@ -282,10 +299,11 @@ def frame(site: Site, page: m.Page, html: str) -> str:
     before, after = site.neighbours(page)
     note = page if isinstance(page, m.Note) else None
     values = dict(site=site, page=page, item=page, note=note, before=before, after=after,
-                  column=site.columns[page.column] if note else None)
+                  column=site.columns[page.column] if note else None, cover=cover_variants(page))
     # str(): the page's HTML is already HTML, and Markup + str would escape it
     header = str(render_xml("pages/frame_header.html", **values))
     footer = str(render_xml("pages/frame_footer.html", **values))
+    html = _LAZY.sub("<img loading=\"lazy\" decoding=\"async\" ", html)  # images below the fold wait
     if html.lstrip().startswith("<h1"):  # the editor wrote a title: the header goes under it
         cut = html.find("</h1>") + len("</h1>")
         return html[:cut] + header + html[cut:] + footer

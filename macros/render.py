@@ -58,7 +58,7 @@ def url_of(target) -> str:
         if getattr(target, "url", ""):
             return target.url
         target = urls.src_of(target)
-    if target.endswith(".xml"):
+    if not target.endswith(".md"):  # a feed, an image: already a path in site/
         return target
     return target[: -len("index.md")] if target.endswith("index.md") else target[: -len(".md")] + "/"
 

@@ -138,3 +138,11 @@ def test_chinese_search_by_touch_finds_the_page(origin, page, query, expected):
         links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.pathname)")
     assert expected in links, (query, links)
     assert sum(sizes) <= 500 * 1024, f"the query {query} transferred {sum(sizes) // 1024} KB"
+
+
+def test_a_phone_downloads_a_small_cover_not_the_original(origin, page):
+    seen = phone.visit(page, origin, "/news/2025/sizhong-quanhui-yantaoban/")
+    images = [u for u in seen.requests if u.endswith(".jpg")]
+    assert images and all("/covers/" in u for u in images), images
+    assert any(u.endswith("-720.jpg") for u in images), images  # 360 px × 2 device pixels
+    assert not any(u.endswith("-1080.jpg") for u in images)

@@ -239,3 +239,17 @@ def test_number_as_title_is_text(small):
 def test_non_utf8_file_is_reported(small):
     small.path("data/topics.yaml").write_bytes("- id: t1\n  name: 党性教育\n".encode("gbk"))
     assert small.problems() == ["data/topics.yaml：文件不是 UTF-8 编码，请用 UTF-8 保存"]
+
+
+def test_missing_cover_is_reported(small):
+    small.edit("docs/news/2023/2023-08-01-c.md", "source: original", "source: original\ncover: images/nope.jpg")
+    assert small.problems() == [
+        "docs/news/2023/2023-08-01-c.md 第 6 行，记录「新闻丙」，字段「cover」：找不到封面图「images/nope.jpg」：请把图片放进 docs/ 里，"
+        "并写相对于这条新闻的路径，例如 images/kaixue.jpg"]
+
+
+def test_cover_must_be_an_image(small):
+    small.write("docs/news/2023/notes.txt", "x")
+    small.edit("docs/news/2023/2023-08-01-c.md", "source: original", "source: original\ncover: notes.txt")
+    assert small.problems() == [
+        "docs/news/2023/2023-08-01-c.md 第 6 行，记录「新闻丙」，字段「cover」：封面图「notes.txt」应为 JPG、PNG 或 WebP 图片"]

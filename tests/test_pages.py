@@ -192,3 +192,21 @@ def test_generated_pages_are_reused_only_while_no_record_changed(small):
     assert changed is not first
     listing = next(p for p in changed if p.src_uri == "news/index.md")
     assert "改过的新闻甲" in listing.html
+
+
+def test_covers_are_resized_for_phones(demo):
+    from PIL import Image
+    index = demo.load()
+    covered = [n for n in index.news if n.cover]
+    assert len(covered) >= 3
+    for item in covered:
+        html = page(demo.site, item.url)
+        tag = re.search(r'<img class="qc-cover"[^>]*>', html).group(0)
+        assert 'srcset="' in tag and "360w" in tag and 'width="' in tag and 'height="' in tag
+        original = Image.open(item.cover_file).size
+        for width in (360, 720):
+            variant = demo.site / "covers" / f"{item.cover_name}-{width}.jpg"
+            with Image.open(variant) as image:
+                assert image.size[0] == width
+                assert image.size[1] == round(original[1] * width / original[0])
+            assert variant.stat().st_size < Path(item.cover_file).stat().st_size
