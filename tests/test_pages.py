@@ -7,9 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
-import pytest
 
-from conftest import ROOT, Project
 from macros.load import reading_minutes
 from macros.pages import PAGE_SIZE
 
