@@ -87,3 +87,32 @@ def demo(tmp_path_factory) -> Project:
     assert result.returncode == 0, result.stderr[-3000:]
     project.site = site
     return project
+
+
+# --- the phone tests (tests/test_browser.py, tests/test_weight.py) --------------------------
+
+
+@pytest.fixture(scope="module")
+def origin(demo):
+    """The demo site served on 127.0.0.1 for the browser."""
+    from tools import phone
+
+    with phone.serve(demo.site) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright. Module scope, not session: Playwright's sync API
+    allows one instance at a time per thread, and each phone test module starts its own."""
+    from playwright.sync_api import sync_playwright
+
+    from tools import phone
+
+    missing = phone.missing_browser()
+    if missing:  # fail, never skip: without the browser nothing here is tested
+        pytest.fail(missing, pytrace=False)
+    with sync_playwright() as playwright:
+        browser = phone.launch(playwright)
+        yield browser
+        browser.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tools import phone  # found as macros/ is: pytest runs from the repository
 
@@ -20,25 +19,6 @@ PAGES = phone.PAGES
 
 # HTML that reached the reader as text (an escaped page body): any tag written out.
 _MARKUP = re.compile(r"</?(p|h[1-6]|div|span|a|ul|ol|li|table|tr|td|em|strong)(\s[^<>]*)?>")
-
-
-@pytest.fixture(scope="module")
-def origin(demo):
-    with phone.serve(demo.site) as origin:
-        yield origin
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = phone.missing_browser()
-    if missing:  # fail, never skip: without the browser nothing here is tested
-        pytest.fail(missing, pytrace=False)
-    # module scope, not session: Playwright's sync API allows one instance at a time per thread,
-    # and tests/test_weight.py starts its own
-    with sync_playwright() as playwright:
-        browser = phone.launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -14,30 +14,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from playwright.sync_api import sync_playwright
 
 from tools import phone
 
 BUDGET_KB = 300  # per page; KB = 1024 bytes, as Lighthouse reports them
 _TEXT = re.compile(r"text/.*|application/(javascript|json|xml|manifest\+json)|image/svg\+xml")
-
-
-@pytest.fixture(scope="module")
-def origin(demo):
-    with phone.serve(demo.site) as origin:
-        yield origin
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = phone.missing_browser()
-    if missing:  # fail, never skip: without the browser nothing here is tested
-        pytest.fail(missing, pytrace=False)
-    with sync_playwright() as playwright:  # module scope: one sync Playwright at a time
-        browser = phone.launch(playwright)
-        yield browser
-        browser.close()
 
 
 def weigh(browser, origin: str, url: str) -> dict[str, int]:
