@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import jinja2
@@ -53,4 +54,16 @@ def install_error_messages() -> None:
 
     @format_error.register
     def _undefined(error: jinja2.UndefinedError, markdown, page) -> str:
-        return f"docs/{page.file.src_path}：宏或变量没有定义（{error.message}），请查看编辑指南中的宏列表"
+        names = re.findall(r"'([^']+)'", error.message or "")
+        line = _line_of(Path(page.file.abs_src_path), names[-1]) if names else 0
+        where = f"docs/{page.file.src_path}" + (f" 第 {line} 行" if line else "")
+        return f"{where}：宏或变量没有定义（{error.message}），请查看编辑指南中的宏列表"
+
+
+def _line_of(path: Path, name: str) -> int:
+    """The first line of the file where `name` is used inside {{ }} or {% %}."""
+    pattern = re.compile(r"(\{\{|\{%)[^}]*\b" + re.escape(name) + r"\b")
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if pattern.search(text):
+            return number
+    return 0

@@ -6,6 +6,7 @@ re-reads files or re-sorts lists per page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -13,6 +14,11 @@ from . import models as m
 
 
 TOPIC_KINDS = ("news", "notes", "courses", "instructors", "research", "trainings")
+
+
+def published(page: m.Page, today: dt.date) -> bool:
+    """A draft, or an item dated after the build day, is published nowhere and counts nowhere."""
+    return not page.draft and page.date <= today
 
 
 def by_id(records) -> dict:
@@ -48,9 +54,7 @@ class Site:
     @classmethod
     def build(cls, *, today, sections, columns, topics, courses, instructors, trainings, research,
               news, notes, bulletins) -> "Site":
-        def is_published(page: m.Page) -> bool:
-            return not page.draft and page.date <= today
-
+        is_published = functools.partial(published, today=today)
         newest = lambda page: (page.date, page.file)  # noqa: E731
         site = cls(
             today=today,
@@ -126,7 +130,7 @@ class Site:
                 series[index + 1] if index + 1 < len(series) else None)
 
     def is_published(self, page: m.Page) -> bool:
-        return not page.draft and page.date <= self.today
+        return published(page, self.today)
 
     def drafts(self) -> list[m.Page]:
         return [p for p in self.unpublished if p.draft]

@@ -143,3 +143,12 @@ def test_demo_bulletin_has_no_hand_typed_figure():
     import re
     outside_macros = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", text, flags=re.S)
     assert re.findall(r"\d", outside_macros) == []
+
+
+def test_undefined_attribute_while_rendering_names_file_and_line(small):
+    small.append("docs/bulletins/b1.md", "\n{{ figures(period).news.totl }}\n")
+    result = small.build()
+    assert result.returncode != 0
+    output = result.stderr + result.stdout
+    assert "docs/bulletins/b1.md 第 15 行：宏或变量没有定义" in output and "totl" in output
+    assert "Traceback" not in output
