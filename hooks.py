@@ -8,7 +8,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from macros import pages, search
-from macros.mkdocs_adapter import current_site
+from macros.mkdocs_adapter import current_site, escape_macro_output, escape_meta
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
@@ -23,6 +23,7 @@ def on_startup(command, dirty):
 
 
 def on_files(files, config):
+    escape_macro_output(config)
     site = current_site(config)
     hidden = set() if _serving else pages.withheld(site)  # a preview shows them, with a banner
     for file in [f for f in files if f.src_uri in hidden]:
@@ -64,6 +65,7 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    escape_meta(page.meta)  # Material prints the title and description as HTML
     if page.file.src_uri in _html:
         return pages.with_html(html, _html[page.file.src_uri])
     site = current_site(config)

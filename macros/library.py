@@ -6,6 +6,8 @@ decides what to show and templates only print it.
 """
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from . import render, stats
 from .pagecheck import Names
 from .periods import PeriodError, parse
@@ -105,9 +107,9 @@ class Library:
         """HTML: four key figures of a period as tiles (home page)."""
         p = self._period(period)
         html = render.render_xml("key_figures.html", f=stats.figures(self.site, p), label=p.label)
-        return "\n".join(line for line in str(html).splitlines() if line.strip())
+        return Markup("\n".join(line for line in str(html).splitlines() if line.strip()))
 
-    def _render(self, name: str, **values) -> str:
+    def _render(self, name: str, **values) -> Markup:
         return render.render(name, site=self.site, **values)
 
     # -- registration ------------------------------------------------------------

@@ -6,6 +6,7 @@ Moving to a successor of MkDocs should change this file, `__init__.py` and
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.exceptions import PluginError
 
+from . import render
 from .library import Library, MacroError
 from .load import load
 from .problems import ContentError
@@ -38,6 +40,22 @@ def load_site(config, extra_names=()) -> Site:
     _current.clear()
     _current[id(config)] = site
     return site
+
+
+def escape_macro_output(config) -> None:
+    """Editors' pages print records through macros ({{ n.title }} in a bulletin): as in the
+    generated Markdown, every printed value is escaped unless a macro made it (Markup).
+    mkdocs-macros creates its Jinja environment after `define_env`, hence a hook."""
+    config.plugins["macros"].env.finalize = render.md
+
+
+def escape_meta(meta: dict) -> None:
+    """HTML-escape the front matter text values: Material prints them into HTML as they are
+    (title in <title> and the header, description and author in meta tags). Called after the
+    page's macros ran (they print through their own escaping) and before any template."""
+    for key, value in meta.items():
+        if isinstance(value, str):
+            meta[key] = html.escape(value, quote=True)
 
 
 def current_site(config) -> Site:

@@ -256,8 +256,8 @@ def _html_page(src_uri: str, title: str, html: str, description: str = "") -> Ge
     is added after conversion (`with_html`). A digest of the HTML in the Markdown makes the
     page count as changed whenever its HTML changes (for `mkdocs serve --dirty`)."""
     digest = hashlib.blake2b(html.encode("utf-8"), digest_size=8).hexdigest()
-    front = render("pages/_front.md", title=title, description=description)
-    return Generated(src_uri, f"{front}# {title}\n\n<!-- {digest} -->\n", str(html))
+    return Generated(src_uri, render("pages/_html_page.md", title=title, description=description, digest=digest),
+                     str(html))
 
 
 def with_html(page_html: str, generated_html: str) -> str:

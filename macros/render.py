@@ -6,6 +6,7 @@ these filters.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from pathlib import Path
@@ -39,17 +40,34 @@ def zh_date(value: dt.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+# Markdown's punctuation as numeric character references: Python-Markdown keeps an entity as
+# it is and the browser shows the character, in Markdown text, tables and raw HTML alike
+# (a backslash escape works only where Markdown parses, and not for every character)
+_MD_INLINE = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]|"}
+_MD_LINE_START = re.compile(r"^([ \t]*)(?:([#=!>])|([-+*])(?=\s|$)|(\d+)([.)])(?=\s|$))", re.MULTILINE)
 
 
-def md(text: object) -> str:
-    """Text as literal Markdown (a title with * or [ stays a title)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+def _line_start(match: re.Match) -> str:
+    indent, marker, bullet, digits, dot = match.groups()
+    if digits:
+        return f"{indent}{digits}&#{ord(dot)};"
+    return f"{indent}&#{ord(marker or bullet)};"
 
 
-def link(record) -> str:
-    """The link target of a record's page, from the docs root."""
-    return "/" + urls.src_of(record)
+def md(value: object) -> Markup:
+    """A value printed into Markdown, shown exactly as written: HTML-escaped (<script>, &)
+    and with Markdown's punctuation escaped (*, _, [x](y), |, a leading - or 1.), so a title,
+    a name or a summary from data/ or front matter is text, never HTML or Markdown.
+    The Markdown templates apply it to every printed value (`finalize`)."""
+    if hasattr(value, "__html__"):  # already Markdown or HTML made by a template or a macro
+        return Markup(value.__html__())
+    text = html.escape(str(value), quote=True).translate(_MD_INLINE)
+    return Markup(_MD_LINE_START.sub(_line_start, text))
+
+
+def link(target) -> Markup:
+    """The link target of a record's page or of a docs path (courses/index.md), from the docs root."""
+    return Markup("/" + (target if isinstance(target, str) else urls.src_of(target)))
 
 
 def url_of(target) -> str:
@@ -71,9 +89,10 @@ def rel(target, here) -> str:
     return "../" * here_url.count("/") + url_of(target) or "./"
 
 
-def yaml_str(text: object) -> str:
-    """A value safe in front matter (JSON strings are YAML strings)."""
-    return json.dumps(str(text), ensure_ascii=False)
+def yaml_str(text: object) -> Markup:
+    """A value safe in front matter (JSON strings are YAML strings). The theme prints the
+    front matter's text; hooks HTML-escape it then (`mkdocs_adapter.escape_meta`)."""
+    return Markup(json.dumps(str(text), ensure_ascii=False))
 
 
 FILTERS = {
@@ -83,9 +102,11 @@ FILTERS = {
 
 # auto_reload=False: templates are part of the code; checking each included file's date on every
 # {% include %} was a third of the time spent writing 5,000 items' listings
+# finalize=md: every value a Markdown template prints is escaped, unless a template or a macro
+# made it (Markup): safe by default, nothing to remember at each {{ }}
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), auto_reload=False,
-    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined, finalize=md, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
 )
 _ENV.filters.update(FILTERS)
 _ENV.globals["urls"] = urls
@@ -106,8 +127,10 @@ _XML.globals["change"] = _change
 _XML.globals["urls"] = urls
 
 
-def render(name: str, **values) -> str:
-    return _ENV.get_template(name).render(**values)
+def render(name: str, **values) -> Markup:
+    """Markdown with every printed value escaped; the result may be printed by another template
+    or a macro as it is."""
+    return Markup(_ENV.get_template(name).render(**values))
 
 
 def render_xml(name: str, **values) -> Markup:
