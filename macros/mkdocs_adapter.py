@@ -19,6 +19,13 @@ from .problems import ContentError
 from .site import Site
 
 _current: dict[int, Site] = {}
+_broken: dict[int, ContentError] = {}  # a preview's config → the problems that stop its content
+_preview = False  # `mkdocs serve`: problems are shown on the pages, not raised
+
+
+def set_preview(on: bool) -> None:
+    global _preview
+    _preview = on
 
 
 def build_day() -> dt.date:
@@ -27,17 +34,31 @@ def build_day() -> dt.date:
     return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
-def load_site(config, extra_names=()) -> Site:
-    """Load and validate everything once per build; stop the build with every problem."""
+def load_site(config, extra_names=()) -> Site | None:
+    """Load and validate everything once per build; stop the build with every problem.
+
+    In a preview, a build that raises leaves MkDocs' server waiting for a good build, and
+    every page request with it ("appears stuck until build errors are resolved"). So a
+    preview keeps the problems instead (`content_problems`) and returns None: the hooks
+    then build a site whose every page lists them."""
     root = Path(config.config_file_path).parent
     docs = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
+    _current.clear()
+    _broken.clear()
     try:
         site = load(root, build_day(), docs, Library.names(extra_names))
     except ContentError as error:
+        if _preview:
+            _broken[id(config)] = error
+            return None
         raise PluginError(str(error)) from None
-    _current.clear()
     _current[id(config)] = site
     return site
+
+
+def content_problems(config) -> ContentError | None:
+    """The problems of a preview's content, if it has any."""
+    return _broken.get(id(config))
 
 
 def current_site(config) -> Site:
