@@ -207,7 +207,7 @@ def _message(model: type[m.Record], detail: dict) -> str:
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"{label}应当是「字段名: 内容」的形式，写的是「{given}」"
     if kind == "extra_forbidden":
-        return f"未知的字段「{name}」"
+        return f"未知的字段「{detail['loc'][-1]}」"
     if kind.startswith(("bad_", "not_", "negative")):
         return detail["msg"]
     return f"{label}写的是「{given}」，不符合要求"
