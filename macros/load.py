@@ -132,7 +132,7 @@ class Where:
 
 
 def record_name(mapping: dict) -> str:
-    for key in ("id", "title", "name"):
+    for key in ("id", "title", "name", "correct"):
         value = mapping.get(key)
         if isinstance(value, (str, int)) and str(value).strip():
             return shown(value)
