@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "check":
         print(site.summary())
+        for page in review.waiting(site):  # withheld, not a failure: say where and why
+            print(f"  待审：{page.file} 第 {review.line_of_review(Path(args.root), page)} 行：{review.pending(site, page)}")
         return 0
     if args.command == "freshness":
         if args.json:

@@ -19,7 +19,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import freshness, load as loader, publishing, screen
+from . import freshness, load as loader, publishing, review, screen
 from . import models as m
 from .library import Library
 from .problems import ContentError, Problem
@@ -33,6 +33,7 @@ KINDS = {  # kind → (title, whether each finding fails the site)
     "stale": ("栏目不更新", False),
     "empty": ("空白栏目", False),
     "undated": ("没有发布日期的内容", False),
+    "waiting": ("待审内容（审核通过前不发布）", False),
     "link": ("失效的内部链接", False),
     "image": ("找不到的图片", False),
     "term": ("严重表述错误（单项否决）", True),
@@ -87,8 +88,9 @@ class Inspection:
             return "未通过：内容检查发现问题，网站无法生成，请先修改。"
         if self.vetoes:
             return "未通过（单项否决）：" + "；".join(self.vetoes) + "。"
-        if self.findings:
-            return f"通过，但有 {len(self.findings)} 个问题需要整改。"
+        faults = [f for f in self.findings if f.kind != "waiting"]
+        if faults:
+            return f"通过，但有 {len(faults)} 个问题需要整改。"
         return "通过：没有发现问题。"
 
     def text(self) -> str:
@@ -129,6 +131,8 @@ def inspect(root: Path, today: dt.date, docs_dir: str = "docs", extra_names=()) 
         result.findings.append(Finding(kind, p.file, p.line, p.message))
     if site is not None:
         result.findings += _sections(root, site) + _links(root, root / docs_dir, site)
+        result.findings += [Finding("waiting", p.file, review.line_of_review(root, p), review.pending(site, p))
+                            for p in review.waiting(site)]
     order = list(KINDS)
     result.findings.sort(key=lambda f: (order.index(f.kind), f.file, f.line))
     return result

@@ -6,6 +6,9 @@ it lacks. Drafts are not waiting for anyone: their editor has not finished them.
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from . import models as m
 from .site import Site
 
@@ -29,6 +32,25 @@ def _done(page: m.Page) -> str:
     signed = [f"{label} {getattr(review, step).name}" for step, label in m.REVIEW_STEPS.items()
               if review is not None and getattr(review, step) is not None]
     return "已" + "、".join(signed) if signed else "还没有任何审核"
+
+
+def line_of_review(root: Path, page: m.Page) -> int:
+    """The line of `review:` in the item's file, or 1 (the front matter) if it has none."""
+    path = root / page.file
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if re.match(r"review\s*:", line):
+            return number
+        if number > 1 and line.strip() == "---":
+            break
+    return 1
+
+
+def pending(site: Site, page: m.Page) -> str:
+    """One line for `check` and `inspect`: what the item lacks, and who signs it off next."""
+    missing = "、".join(m.REVIEW_STEPS[s] for s in page.waiting)
+    step = page.waiting[0]
+    return (f"《{page.title}》还缺{missing}（{m.REVIEW_STEPS[step]}人：{reviewer(site, page, step)}），"
+            "审核通过前不会发布")
 
 
 def report(site: Site) -> str:
