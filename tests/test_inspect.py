@@ -45,8 +45,8 @@ def where(data: dict, kind: str) -> list[tuple]:
 def test_every_planted_item_is_reported_with_file_and_line(planted):
     code, data = findings(planted, "2025-12-23")
     assert code == 1 and data["passed"] is False
-    assert where(data, "stale") == [("data/sections.yaml", 3), ("data/sections.yaml", 8), ("data/sections.yaml", 13),
-                                    ("data/sections.yaml", 18), ("data/sections.yaml", 23), ("data/sections.yaml", 28)]
+    assert where(data, "stale") == [("data/sections.yaml", 4), ("data/sections.yaml", 9), ("data/sections.yaml", 14),
+                                    ("data/sections.yaml", 19), ("data/sections.yaml", 24), ("data/sections.yaml", 29)]
     assert where(data, "empty") == [("data/columns.yaml", 17)]
     assert where(data, "personal") == [("data/instructors.yaml", 21), (NOTE, 14), (NOTE, 14)]
     assert where(data, "term") == [(NEWS, 12), (NEWS, 12)]
