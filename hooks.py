@@ -8,7 +8,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from macros import pages, preview, search
-from macros.mkdocs_adapter import content_problems, current_site, set_preview
+from macros.mkdocs_adapter import (content_problems, current_site, keep_going_on_macro_errors, render_problems,
+                                   set_preview)
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
@@ -25,6 +26,8 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
+    if _serving:
+        keep_going_on_macro_errors(config)
     if content_problems(config):  # a preview with problems builds no page: nothing for a nav
         config.nav = None
 
@@ -83,7 +86,7 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_build(config):
-    problems = content_problems(config)
+    problems = content_problems(config) or (render_problems() if _serving else None)
     if problems:
         preview.write(config.site_dir, problems, _built)
         return

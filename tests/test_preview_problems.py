@@ -75,3 +75,25 @@ def test_problem_page_escapes_what_the_editor_wrote():
     html = preview.page(error)
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "文件 docs/x.md，第 3 行" in html and "记录「&lt;b&gt;标题&lt;/b&gt;」" in html
+
+
+def test_a_macro_failing_while_rendering_is_shown_too_and_the_preview_keeps_rebuilding(small):
+    # mkdocs-macros stops a failing build with exit(): MkDocs' rebuild loop does not catch
+    # SystemExit, so without care the preview would never rebuild again
+    port = free_port()
+    env = {**os.environ, "SITE_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict",
+                               "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=small.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    page = f"http://127.0.0.1:{port}/news/2023/a/"
+    try:
+        wait_for(page, lambda body: "正文甲" in body, 60)
+        original = small.path("docs/index.md").read_text(encoding="utf-8")
+        small.write("docs/index.md", original + '\n{{ figures("2023H3").news.total }}\n')
+        _seconds, body = wait_for(page, lambda body: "内容有 1 个问题" in body, 5)
+        assert "文件 docs/index.md" in body and "宏调用出错：统计时段「2023H3」无法识别" in body
+        small.write("docs/index.md", original)
+        wait_for(page, lambda body: "正文甲" in body and "内容有" not in body, 10)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
