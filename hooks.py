@@ -7,23 +7,37 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import pages, search
-from macros.mkdocs_adapter import current_site, escape_macro_output, escape_meta
+from macros import pages, preview, search
+from macros.mkdocs_adapter import (content_problems, current_site, escape_macro_output, escape_meta,
+                                   keep_going_on_macro_errors, render_problems, set_preview)
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
 _generated_dir: Path | None = None  # in a preview, generated pages are files, rewritten only when changed
+_built: set[str] = set()  # a preview's pages (paths in site/) of the last good build
 
 
 def on_startup(command, dirty):
     global _serving, _generated_dir
     _serving = command == "serve"
+    set_preview(_serving)
     if _serving and dirty:
         _generated_dir = Path(tempfile.mkdtemp(prefix="qc-preview-"))
 
 
+def on_config(config):
+    if _serving:
+        keep_going_on_macro_errors(config)
+    if content_problems(config):  # a preview with problems builds no page: nothing for a nav
+        config.nav = None
+
+
 def on_files(files, config):
     escape_macro_output(config)
+    if content_problems(config):
+        for file in files.documentation_pages():
+            files.remove(file)  # every page will be the list of problems (on_post_build)
+        return files
     site = current_site(config)
     hidden = set() if _serving else pages.withheld(site)  # a preview shows them, with a banner
     for file in [f for f in files if f.src_uri in hidden]:
@@ -74,6 +88,13 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_build(config):
+    problems = content_problems(config) or (render_problems() if _serving else None)
+    if problems:
+        preview.write(config.site_dir, problems, _built)
+        return
+    if _serving:
+        _built.clear()
+        _built.update(p.relative_to(config.site_dir).as_posix() for p in Path(config.site_dir).rglob("*.html"))
     pages.write_covers(current_site(config), config.site_dir)
     if not _serving:  # a preview rebuilds on every save; the published build always indexes
         search.index(config.site_dir)

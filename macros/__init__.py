@@ -8,6 +8,8 @@ def define_env(env) -> None:
 
     install_error_messages()
     site = load_site(env.conf, extra_names=set(env.variables) | set(env.conf.extra))
+    if site is None:  # a preview of content with problems: its pages list them instead
+        return
     library = Library(site)
     env.variables.update(library.variables())
     for name, function in library.macros().items():

@@ -1,9 +1,10 @@
-"""python -m macros check | stats | freshness | new
+"""python -m macros check | stats | freshness | review | inspect | new
 
 `check` validates all content without building the site; `stats` prints the
 figures of a period, the same computation the pages and bulletins use;
 `freshness` lists the news sections that have gone too long without news;
-`new` writes a new news item, note, course, instructor or bulletin to edit.
+`review` lists what waits for which review step; `inspect` is the
+inspection self-check (`inspection.py`); `new` writes a new news item, note, course, instructor or bulletin to edit.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from . import freshness, scaffold, stats
+from . import freshness, inspection, review, scaffold, stats
 from .library import Library
 from .load import load
 from .periods import PeriodError, parse
@@ -65,12 +66,17 @@ def main(argv: list[str] | None = None) -> int:
     stat.add_argument("--json", action="store_true", help="以 JSON 输出")
     fresh = commands.add_parser("freshness", help="列出超过更新期限的新闻板块（栏目更新提醒）")
     fresh.add_argument("--json", action="store_true", help="以 JSON 输出")
+    waiting = commands.add_parser("review", help="列出待审的新闻和学习笔记：缺哪一审、等谁审")
+    waiting.add_argument("--json", action="store_true", help="以 JSON 输出")
+    audit = commands.add_parser("inspect", help="网站自查：栏目更新、空白栏目、失效链接、表述错误、个人信息")
+    audit.add_argument("--json", action="store_true", help="以 JSON 输出")
+    audit.add_argument("--report", metavar="FILE", help="另把报告写成 Markdown 文件（CI 放进任务摘要）")
     new = commands.add_parser("new", help="新建一条内容：news 新闻、note 学习笔记、course 课程、instructor 师资、bulletin 简报")
     new.add_argument("kind", metavar="KIND", type=_kind, help="news、note、course、instructor 或 bulletin（也可写中文）")
     new.add_argument("title", metavar="TITLE", nargs="+", help="标题（师资写姓名）")
     new.add_argument("--slug", help="英文名或编号（默认由标题的拼音生成）")
     new.add_argument("--column", help="学习笔记所属的专栏：编号或中文名称")
-    for command in (fresh, new):
+    for command in (fresh, waiting, audit, new):
         # also accepted after the command, as in `freshness --today 2026-01-01`;
         # SUPPRESS keeps the top-level --today unless this one is given
         command.add_argument("--today", type=_date, default=argparse.SUPPRESS, help="按哪一天计算（默认今天）")
@@ -78,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "new":
         return _new(args)
+    if args.command == "inspect":
+        return _inspect(args)
 
     try:
         site = _site(args)
@@ -87,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "check":
         print(site.summary())
+        for page in review.waiting(site):  # withheld, not a failure: say where and why
+            print(f"  待审：{page.file} 第 {review.line_of_review(Path(args.root), page)} 行：{review.pending(site, page)}")
         return 0
     if args.command == "freshness":
         if args.json:
@@ -94,12 +104,31 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(freshness.report(site))
         return 0  # a report: overdue sections are news for the editors, not a failure
+    if args.command == "review":
+        if args.json:
+            print(json.dumps(review.as_json(site), ensure_ascii=False, indent=2))
+        else:
+            print(review.report(site))
+        return 0  # items waiting for review are withheld, not a failure
     figures = stats.figures(site, args.period)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
         _print_figures(figures)
     return 0
+
+
+def _inspect(args) -> int:
+    """Exits 1 when the site would fail an inspection (a veto item) or cannot be built."""
+    root = Path(args.root)
+    result = inspection.inspect(root, args.today, "docs", _extra_names(root))
+    if args.report:
+        Path(args.report).write_text(result.markdown(), encoding="utf-8")
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(result.text())
+    return 0 if result.passed else 1
 
 
 def _kind(value: str) -> str:

@@ -1,6 +1,7 @@
 """Which news sections are overdue: `python -m macros freshness`.
 
-Each section promises a news item at least every `update_every_days` days. A
+Each section promises a news item at least every `update_every_days` days (by default
+14 for a news-type section, 180 for a notice-type one: `Section.interval`). A
 section is overdue when more days than that have passed since its newest
 published item (drafts and items dated after `site.today` do not count: readers
 cannot see them), or when it has never published one. Sections keep the order
@@ -55,8 +56,8 @@ def overdue(site: Site) -> list[Overdue]:
         items = site.news_by_section.get(section.id, [])  # published, newest first
         last = items[0].date if items else None
         days = (site.today - last).days if last else None
-        if days is None or days > section.update_every_days:
-            found.append(Overdue(section, days, last, section.update_every_days))
+        if days is None or days > section.interval:
+            found.append(Overdue(section, days, last, section.interval))
     return found
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import models as m
-from . import pagecheck
+from . import pagecheck, publishing, screen
 from .periods import PeriodError, parse as parse_period
 from .problems import ContentError, Problem, closest, shown
 from .site import Site
@@ -55,11 +55,15 @@ class Collector:
 
 
 def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
-         page_names: pagecheck.Names | None = None) -> Site:
-    """Read and validate everything; return the index or raise `ContentError`."""
+         page_names: pagecheck.Names | None = None, screening: bool = True) -> Site:
+    """Read and validate everything; return the index or raise `ContentError`.
+    `screening=False` leaves out wrong formulations and personal data (`inspect` screens
+    them itself, to report them apart)."""
     root = Path(root)
     today = today or dt.date.today()
     out = Collector(root)
+    settings = publishing.read(root, out)
+    terms = _load_terms(out, root / screen.TERMS_FILE)
     data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what, name)
             for name, (model, what) in DATA_FILES.items()}
     _check_data_names(out, root / "data")
@@ -93,11 +97,17 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     _check_unique_urls(out, news + notes + bulletins)
     if page_names is not None:
         out.problems += pagecheck.check_pages(root, docs, page_names)
+    if settings.review_required:
+        for record, _ in news + notes:
+            record.waiting = record.review.missing() if record.review else list(m.REVIEW_STEPS)
+    if screening:
+        drafts = {where.file for record, where in news + notes + bulletins if record.draft}
+        out.problems += screen.screen(root, docs, terms, settings.public_numbers, today, drafts)
 
     if out.problems:
         raise ContentError(sorted(set(out.problems)))
     return Site.build(
-        today=today,
+        today=today, publishing=settings, terms=terms.entries,
         **{name: [r for r, _ in records] for name, records in data.items()},
         news=[r for r, _ in news], notes=[r for r, _ in notes], bulletins=[r for r, _ in bulletins],
     )
@@ -122,7 +132,7 @@ class Where:
 
 
 def record_name(mapping: dict) -> str:
-    for key in ("id", "title", "name"):
+    for key in ("id", "title", "name", "correct"):
         value = mapping.get(key)
         if isinstance(value, (str, int)) and str(value).strip():
             return shown(value)
@@ -197,7 +207,7 @@ def _message(model: type[m.Record], detail: dict) -> str:
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"{label}应当是「字段名: 内容」的形式，写的是「{given}」"
     if kind == "extra_forbidden":
-        return f"未知的字段「{name}」"
+        return f"未知的字段「{detail['loc'][-1]}」"
     if kind.startswith(("bad_", "not_", "negative")):
         return detail["msg"]
     return f"{label}写的是「{given}」，不符合要求"
@@ -243,11 +253,47 @@ def _load_data(out: Collector, path: Path, model: type[m.Record], what: str, kin
     return records
 
 
+def _load_terms(out: Collector, path: Path) -> screen.Terms:
+    """data/terms.yaml: a wrong form must not be part of any correct formulation, or correct
+    text would be reported."""
+    entries = _load_list(out, path, m.Term, "规范表述") if path.exists() else []
+    for term, where in entries:
+        for other, _ in entries:
+            for wrong in term.wrong:
+                if other is not term and wrong in other.correct:
+                    out.add(where.file, where.line_of("wrong"), term.correct, "wrong",
+                            f"错误写法「{wrong}」是另一条正确表述「{other.correct}」的一部分，"
+                            "会把正确的写法也当成错误，请删去或写得更完整")
+    return screen.Terms(tuple(term for term, _ in entries))
+
+
+def _load_list(out: Collector, path: Path, model: type[m.Record], what: str) -> list[tuple]:
+    """A data file of records without ids."""
+    file = out.rel(path)
+    try:
+        data, problems = parse(path.read_text(encoding="utf-8"), file)
+    except UnicodeDecodeError:
+        out.add(file, 0, message="文件不是 UTF-8 编码，请用 UTF-8 保存")
+        return []
+    out.problems += problems
+    if data is None or problems:
+        return []
+    if not isinstance(data, list):
+        out.add(file, 1, message=f"文件内容应当是一个列表：每条{what}以「- 」开头")
+        return []
+    records = []
+    for item in data:
+        record = validate(out, model, item, file, getattr(item, "line", 0))
+        if record is not None:
+            records.append((record, Where(file, item)))
+    return records
+
+
 def _check_data_names(out: Collector, folder: Path) -> None:
     """A misnamed data file would silently be ignored: say so instead."""
     if not folder.is_dir():
         return
-    expected = [f"{name}.yaml" for name in DATA_FILES]
+    expected = [f"{name}.yaml" for name in DATA_FILES] + ["terms.yaml"]
     for path in sorted(folder.iterdir()):
         if path.suffix in (".yaml", ".yml") and path.name not in expected:
             guess = closest(path.name, expected)

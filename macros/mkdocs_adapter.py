@@ -17,10 +17,18 @@ from mkdocs.exceptions import PluginError
 from . import render
 from .library import Library, MacroError
 from .load import load
-from .problems import ContentError
+from .problems import ContentError, Problem
 from .site import Site
 
 _current: dict[int, Site] = {}
+_broken: dict[int, ContentError] = {}  # a preview's config → the problems that stop its content
+_preview = False  # `mkdocs serve`: problems are shown on the pages, not raised
+_render_problems: list[Problem] = []  # a preview's macros that failed while rendering its pages
+
+
+def set_preview(on: bool) -> None:
+    global _preview
+    _preview = on
 
 
 def build_day() -> dt.date:
@@ -29,15 +37,25 @@ def build_day() -> dt.date:
     return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
-def load_site(config, extra_names=()) -> Site:
-    """Load and validate everything once per build; stop the build with every problem."""
+def load_site(config, extra_names=()) -> Site | None:
+    """Load and validate everything once per build; stop the build with every problem.
+
+    In a preview, a build that raises leaves MkDocs' server waiting for a good build, and
+    every page request with it ("appears stuck until build errors are resolved"). So a
+    preview keeps the problems instead (`content_problems`) and returns None: the hooks
+    then build a site whose every page lists them."""
     root = Path(config.config_file_path).parent
     docs = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
+    _current.clear()
+    _broken.clear()
+    _render_problems.clear()
     try:
         site = load(root, build_day(), docs, Library.names(extra_names))
     except ContentError as error:
+        if _preview:
+            _broken[id(config)] = error
+            return None
         raise PluginError(str(error)) from None
-    _current.clear()
     _current[id(config)] = site
     return site
 
@@ -58,6 +76,25 @@ def escape_meta(meta: dict) -> None:
             meta[key] = html.escape(value, quote=True)
 
 
+def content_problems(config) -> ContentError | None:
+    """The problems of a preview's content, if it has any."""
+    return _broken.get(id(config))
+
+
+def render_problems() -> ContentError | None:
+    """Macros of a preview that failed while its pages were rendered, if any."""
+    return ContentError(list(_render_problems)) if _render_problems else None
+
+
+def keep_going_on_macro_errors(config) -> None:
+    """In a preview, a failing macro must not stop the build: mkdocs-macros would call exit(),
+    a SystemExit that MkDocs' rebuild loop does not catch, and the preview would stop
+    rebuilding for good. Its message is kept instead (`render_problems`)."""
+    plugin = config.plugins.get("macros")
+    if plugin is not None:
+        plugin.config["on_error_fail"] = False
+
+
 def current_site(config) -> Site:
     return _current[id(config)]
 
@@ -68,14 +105,20 @@ def install_error_messages() -> None:
 
     @format_error.register
     def _macro_error(error: MacroError, markdown, page) -> str:
-        return f"docs/{page.file.src_path}：宏调用出错：{error}"
+        problem = Problem(f"docs/{page.file.src_path}", 0, message=f"宏调用出错：{error}")
+        if _preview:
+            _render_problems.append(problem)
+        return str(problem)
 
     @format_error.register
     def _undefined(error: jinja2.UndefinedError, markdown, page) -> str:
         names = re.findall(r"'([^']+)'", error.message or "")
         line = _line_of(Path(page.file.abs_src_path), names[-1]) if names else 0
-        where = f"docs/{page.file.src_path}" + (f" 第 {line} 行" if line else "")
-        return f"{where}：宏或变量没有定义（{error.message}），请查看编辑指南中的宏列表"
+        problem = Problem(f"docs/{page.file.src_path}", line,
+                          message=f"宏或变量没有定义（{error.message}），请查看编辑指南中的宏列表")
+        if _preview:
+            _render_problems.append(problem)
+        return str(problem)
 
 
 def _line_of(path: Path, name: str) -> int:

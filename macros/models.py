@@ -191,14 +191,27 @@ class Record(BaseModel):
 # --- data/*.yaml -----------------------------------------------------------------
 
 
+# The inspection rules for government and party websites (《政府网站与政务新媒体检查指标》):
+# a news-type column with nothing new for two weeks, a notice-type one for six months, is stale
+SECTION_KINDS = {"news": "动态类", "notice": "公告类"}
+DEFAULT_UPDATE_DAYS = {"news": 14, "notice": 180}
+SectionKind = Annotated[Literal["news", "notice"], choice(SECTION_KINDS, "板块类型")]
+
+
 class Section(Record):
     """A news section (板块), `data/sections.yaml`."""
 
     id: Id = Field(description="编号")
     name: Text = Field(description="名称")
     description: str = Field("", description="简介")
-    update_every_days: int = Field(7, gt=0, description="至少每隔几天更新一次")
+    kind: SectionKind = Field("news", description="板块类型（动态类或公告类）")
+    update_every_days: Optional[int] = Field(None, gt=0, description="至少每隔几天更新一次")
     editor: Optional[str] = Field(None, description="责任编辑")
+
+    @property
+    def interval(self) -> int:
+        """Days allowed between two items: the section's own, or the inspection's default for its kind."""
+        return self.update_every_days or DEFAULT_UPDATE_DAYS[self.kind]
 
 
 class Column(Record):
@@ -337,7 +350,59 @@ class Research(Record):
         return value
 
 
+class Term(Record):
+    """An official formulation and its known wrong forms (规范表述), `data/terms.yaml`."""
+
+    correct: Text = Field(description="正确表述")
+    # a list kept whole: a wrong form such as 政治意识、核心意识 contains the list separators
+    wrong: Annotated[list[Text], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)] = Field(
+        min_length=1, description="错误写法")
+    source: str = Field("", description="出处")
+
+    @field_validator("wrong")
+    @classmethod
+    def _wrong_is_not_part_of_correct(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        correct = info.data.get("correct") or ""
+        for wrong in value:
+            if wrong in correct:
+                raise PydanticCustomError(
+                    "bad_term", "错误写法「{wrong}」是正确表述「{correct}」的一部分，会把正确的写法也当成错误，请删去或写得更完整",
+                    {"wrong": wrong, "correct": correct})
+        return value
+
+
 # --- front matter of docs/**/*.md --------------------------------------------------
+
+REVIEW_STEPS = {"first": "初审", "second": "复审", "final": "终审"}
+
+
+def to_step(value: Any) -> Any:
+    """`first: 张敏` or `first: {name: 张敏, date: 2024-01-02}`."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return {"name": str(value)}
+    return value
+
+
+class ReviewStep(Record):
+    """One step of 三审: who signed it off, and optionally when."""
+
+    name: Text = Field(description="审核人")
+    date: Optional[Day] = Field(None, description="审核日期")
+
+
+Step = Annotated[Optional[ReviewStep], BeforeValidator(to_step)]
+
+
+class Review(Record):
+    """三审：初审、复审、终审 (`review: {first: 张敏, second: 王磊, final: 李建国}`)."""
+
+    first: Step = Field(None, description="初审")
+    second: Step = Field(None, description="复审")
+    final: Step = Field(None, description="终审")
+
+    def missing(self) -> list[str]:
+        """The steps not signed off yet, in order: ["final"]."""
+        return [step for step in REVIEW_STEPS if getattr(self, step) is None]
 
 
 class Page(Record):
@@ -360,6 +425,8 @@ class NewsItem(Page):
     topics: Refs = Field(default_factory=list, description="专题")
     source: Source = Field("original", description="原创或转载")
     source_name: Optional[str] = Field(None, description="转载来源")
+    review: Optional[Review] = Field(None, description="审核（初审、复审、终审）")
+    waiting: list[str] = derived("还缺的审核步骤（要求审核时）", [])
     author: Optional[str] = Field(None, description="作者")
     summary: Optional[str] = Field(None, description="摘要")
     cover: Optional[str] = Field(None, description="封面图")
@@ -378,6 +445,8 @@ class Note(Page):
     author: Text = Field(description="作者")
     topics: Refs = Field(default_factory=list, description="专题")
     summary: Optional[str] = Field(None, description="摘要")
+    review: Optional[Review] = Field(None, description="审核（初审、复审、终审）")
+    waiting: list[str] = derived("还缺的审核步骤（要求审核时）", [])
     column: str = derived("专栏", "")
     number: int = derived("在专栏中的篇次", 0)
 

@@ -198,6 +198,7 @@ topics: []  # 专题（可选），写 data/topics.yaml 里的编号或名称，
 source: original  # original 原创；转载改成 repost，并加一行 source_name: 原文出处
 # author: 部门 姓名  # 作者（可选）：去掉这一行开头的「# 」再填写
 # summary: 一两句话的摘要。  # 摘要（可选），显示在新闻列表里
+# review: {{first: 初审人, second: 复审人, final: 终审人}}  # 三审：审核人签发后去掉「# 」填上姓名，三审齐全才发布
 # draft: true  # 去掉这一行开头的「# 」就成为草稿，暂不发布
 ---
 （请把这一段换成新闻正文。可以用「## 小标题」分段。）
@@ -229,6 +230,7 @@ date: {today.isoformat()}  # 日期；改日期时，文件名开头的日期也
 author: {_scalar(author)}  # 作者：先填了专栏责任编辑，请改成实际作者
 topics: []  # 专题（可选），写 data/topics.yaml 里的编号或名称，例如 [xi-thought]
 # summary: 一两句话的摘要。  # 摘要（可选）
+# review: {{first: 初审人, second: 复审人, final: 终审人}}  # 三审：审核人签发后去掉「# 」填上姓名，三审齐全才发布
 # draft: true  # 去掉这一行开头的「# 」就成为草稿，暂不发布
 ---
 （请把这一段换成笔记正文。可以用「## 小标题」分段。）

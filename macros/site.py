@@ -11,14 +11,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import models as m
+from .publishing import Publishing
 
 
 TOPIC_KINDS = ("news", "notes", "courses", "instructors", "research", "trainings")
 
 
 def published(page: m.Page, today: dt.date) -> bool:
-    """A draft, or an item dated after the build day, is published nowhere and counts nowhere."""
-    return not page.draft and page.date <= today
+    """A draft, an item dated after the build day, or one still waiting for review (when
+    mkdocs.yml requires it) is published nowhere and counts nowhere."""
+    return not page.draft and page.date <= today and not getattr(page, "waiting", None)
 
 
 def by_id(records) -> dict:
@@ -50,9 +52,11 @@ class Site:
     news_oldest_first: list[m.NewsItem] = field(default_factory=list)
     position: dict[int, int] = field(default_factory=dict)  # id(page) → index in its series
     by_src: dict[str, m.Page] = field(default_factory=dict)  # docs path → published record
+    publishing: Publishing = field(default_factory=Publishing)  # mkdocs.yml extra.publishing
+    terms: tuple[m.Term, ...] = ()  # data/terms.yaml
 
     @classmethod
-    def build(cls, *, today, sections, columns, topics, courses, instructors, trainings, research,
+    def build(cls, *, today, publishing=None, terms=(), sections, columns, topics, courses, instructors, trainings, research,
               news, notes, bulletins) -> "Site":
         is_published = functools.partial(published, today=today)
         newest = lambda page: (page.date, page.file)  # noqa: E731
@@ -66,6 +70,7 @@ class Site:
             notes=sorted(filter(is_published, notes), key=newest, reverse=True),
             bulletins=sorted(filter(is_published, bulletins), key=lambda b: b.issue),
             unpublished=[p for p in [*news, *notes, *bulletins] if not is_published(p)],
+            publishing=publishing or Publishing(), terms=tuple(terms),
         )
         for column in site.columns:
             site.notes_by_column[column] = []
@@ -135,17 +140,23 @@ class Site:
     def drafts(self) -> list[m.Page]:
         return [p for p in self.unpublished if p.draft]
 
+    def waiting(self) -> list[m.Page]:
+        """Items that are not drafts but still wait for a review step (三审)."""
+        return [p for p in self.unpublished if not p.draft and getattr(p, "waiting", None)]
+
     def scheduled(self) -> list[m.Page]:
         """Items whose date has not come yet (published by a later build)."""
-        return [p for p in self.unpublished if not p.draft]
+        return [p for p in self.unpublished if not p.draft and not getattr(p, "waiting", None)]
 
     def summary(self) -> str:
         """One line for `python -m macros check`."""
         def count(kind) -> str:
             held = [p for p in self.unpublished if isinstance(p, kind)]
             drafts = sum(p.draft for p in held)
-            future = len(held) - drafts
-            return f"（另有草稿 {drafts}、未到发布日期 {future}）" if held else ""
+            waiting = sum(1 for p in held if not p.draft and getattr(p, "waiting", None))
+            future = len(held) - drafts - waiting
+            pending = f"、待审 {waiting}" if self.publishing.review_required else ""
+            return f"（另有草稿 {drafts}{pending}、未到发布日期 {future}）" if held else ""
 
         return (
             f"检查通过：新闻 {len(self.news)} 条{count(m.NewsItem)}，"

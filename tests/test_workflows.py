@@ -195,3 +195,41 @@ def test_gitlab_ci():
     assert pages["artifacts"]["paths"] == ["public"]
     assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert "Pipeline schedules" in path.read_text(encoding="utf-8")
+
+
+# --- the weekly inspection (issue 13) -----------------------------------------------
+
+
+def test_weekly_inspection_goes_to_the_summary(site_yml, small, tmp_path):
+    weekly = "0 1 * * 1"
+    assert weekly in [entry["cron"] for entry in site_yml["on"]["schedule"]]
+    jobs = site_yml["jobs"]
+    assert jobs["inspect"]["if"] == f"github.event.schedule == '{weekly}' || github.event_name == 'workflow_dispatch'"
+    assert jobs["build"]["if"] == f"github.event.schedule != '{weekly}'"  # the weekly run only inspects
+    assert "permissions" not in jobs["inspect"]  # the workflow's read-only default
+    step = next(s for s in steps(jobs["inspect"]) if "macros inspect" in s.get("run", ""))
+    (small.root / ".venv").symlink_to(ROOT / ".venv")
+    summary = tmp_path / "summary.md"
+    small.edit("docs/news/2023/2023-02-01-a.md", "正文甲。", "正文甲。联系电话 13812345678")
+    result = run_step(step["run"], small.root, summary)
+    assert result.returncode == 1  # a veto item fails the job …
+    text = summary.read_text(encoding="utf-8")  # … after the report is in the summary
+    assert text.startswith("## 网站自查报告（")
+    assert "| docs/news/2023/2023-02-01-a.md | 10 | 疑似个人手机号「138\\*\\*\\*\\*5678」" in text
+
+    small.edit("docs/news/2023/2023-02-01-a.md", "联系电话 13812345678", "")
+    small.edit("data/sections.yaml", "update_every_days: 7", "update_every_days: 3650")
+    small.edit("data/sections.yaml", "update_every_days: 14", "update_every_days: 3650")
+    summary.unlink()
+    result = run_step(step["run"], small.root, summary)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "**结论：通过" in summary.read_text(encoding="utf-8")
+
+
+def test_gitlab_weekly_inspection():
+    config = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    job = config["inspect"]
+    assert ".venv/bin/python -m macros inspect --report inspection.md" in job["script"]
+    assert job["artifacts"]["when"] == "always" and job["artifacts"]["paths"] == ["inspection.md"]
+    assert {"if": '$CI_PIPELINE_SOURCE == "schedule" && $SITE_INSPECT'} in job["rules"]
+    assert "SITE_INSPECT=1" in (ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8")
