@@ -107,7 +107,7 @@ def test_markdown_report_escapes_table_cells():
     result = inspection.Inspection(__import__("datetime").date(2025, 1, 1),
                                    [inspection.Finding("link", "docs/a|b.md", 3, "链接「x|y」<b>")])
     text = result.markdown()
-    assert "| docs/a\\|b.md | 3 | 链接「x\\|y」\\<b\\> |" in text
+    assert "| docs/a&#124;b.md | 3 | 链接「x&#124;y」&lt;b&gt; |" in text  # a pipe never splits a cell
 
 
 def test_content_problems_are_reported_and_fail(small):
