@@ -37,7 +37,7 @@ from lxml import html as lhtml
 from markupsafe import Markup
 
 from . import models as m
-from .render import render_xml, zh_date
+from .render import rel, render_xml, zh_date
 from .site import Site
 
 WECHAT_HOST = "mp.weixin.qq.com"
@@ -288,11 +288,25 @@ def _unmarked(fragment: str) -> str:
 # --- the preview (make serve only) -----------------------------------------------------------
 
 
-def preview_page(page: m.Page, fragment: str) -> str:
+def preview_page(page: m.Page, fragment: str, site_url: str) -> str:
     """The preview's page for one edition: the edition as it will look, a 复制到公众号 button,
     and the title and summary that go into the WeChat editor's own fields."""
-    return str(render_xml("wechat/preview.html", page=page, edition=Markup(fragment),
-                          summary=getattr(page, "summary", None) or ""))
+    return str(render_xml("wechat/preview.html", page=page, summary=getattr(page, "summary", None) or "",
+                          edition=Markup(_local_images(fragment, site_url.rstrip("/") + "/",
+                                                       page.url + PREVIEW_DIR + "/"))))
+
+
+def _local_images(fragment: str, site_url: str, here: str) -> str:
+    """The preview shows the pictures from itself (a new picture is not on the published site
+    yet, and a preview loads nothing from another host); copy.js puts the published address,
+    kept in data-wechat-src, back into what it copies."""
+    root = lhtml.fragment_fromstring(fragment)
+    for img in root.iter("img"):
+        src = img.get("src", "")
+        if src.startswith(site_url):
+            img.set("data-wechat-src", src)
+            img.set("src", rel(src[len(site_url):], here))
+    return lhtml.tostring(root, encoding="unicode")
 
 
 def preview(site_dir: str, site: Site, page: m.Page, html: str, site_url: str, site_name: str) -> str:
@@ -307,7 +321,7 @@ def write_preview(site_dir: str, site: Site, page: m.Page, html: str, site_url: 
     folder = Path(site_dir) / page.url.strip("/") / PREVIEW_DIR
     folder.mkdir(parents=True, exist_ok=True)
     fragment = edition(site, page, html, site_url, site_name)
-    (folder / "index.html").write_text(preview_page(page, fragment), encoding="utf-8")
+    (folder / "index.html").write_text(preview_page(page, fragment, site_url), encoding="utf-8")
     for source in (COPY_SCRIPT, PREVIEW_STYLES):
         (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     return folder / "index.html"
