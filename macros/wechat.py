@@ -231,8 +231,8 @@ def _flatten(lst, depth: int) -> list:
         marker = etree.SubElement(item, "span", {"class": "wx-marker"})
         marker.text = markers(number) + " "
         number += 1
-        current, filled = item, False
-        _append_text(current, li.text)
+        current = item
+        _append_text(current, (li.text or "").lstrip())
         filled = bool((li.text or "").strip())
         out.append(item)
         for child in list(li):
@@ -244,7 +244,7 @@ def _flatten(lst, depth: int) -> list:
                 if current is None or filled:
                     current = lhtml.Element("p", {"class": f"{level} wx-li-more"})
                     out.append(current)
-                _append_text(current, child.text)
+                _append_text(current, (child.text or "").lstrip())
                 for grandchild in list(child):
                     current.append(grandchild)
                 filled = True

@@ -75,6 +75,19 @@ def wechat(project, path: str, *extra: str) -> subprocess.CompletedProcess:
     return project.run("-m", "macros", "--today", TODAY.isoformat(), "wechat", path, *extra)
 
 
+def test_the_rules_catch_what_wechat_breaks():
+    bad = ('<div class="x" style="position: absolute; color: #000; font-size: 12px; line-height: 1.5">'
+           '<ul><li>项</li></ul><a href="https://example.org/">外链</a>'
+           '<img src="/local.png" alt="图"><table><tr><td>1</td></tr></table>'
+           '<p style="color: var(--c)">文字<sup>[1]</sup></p></div>')
+    found = "\n".join(rules.problems(bad, "https://example.test/"))
+    for expected in ("not a <section>", "attribute class", "position: absolute", "pure black", "a list element",
+                     "outside mp.weixin.qq.com", "not an absolute URL", "max-width is None", "not the alt text",
+                     "outside a sideways scroller", "CSS variable", "font size 12.0", "line height 1.5",
+                     "reference marks [1] and 参考链接 [] differ"):
+        assert expected in found
+
+
 # --- the fixture item -------------------------------------------------------------------
 
 
