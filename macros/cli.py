@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -128,27 +129,20 @@ def _new(args) -> int:
 
 
 def _wechat(args) -> int:
-    import os
-
     os.environ["SITE_TODAY"] = args.today.isoformat()  # the build day the site is loaded for
     from . import wechat
     from .mkdocs_adapter import converted_pages  # MkDocs converts the page, as the build does
-    from mkdocs.exceptions import PluginError
 
-    root = Path(args.root)
     try:
-        site, pages, where = converted_pages(root / "mkdocs.yml", [Path(args.path)])
+        site, pages, where = converted_pages(Path(args.root) / "mkdocs.yml", [Path(args.path)])
         (page, html), = pages
         fragment = wechat.edition(site, page, html, where["site_url"], where["site_name"])
-    except PluginError as error:  # the content has problems: every one, in Chinese
-        print(error, file=sys.stderr)
-        return 1
-    except (LookupError, wechat.EditionError) as error:
-        print(f"没有生成公众号版：{error.args[0]}", file=sys.stderr)
+    except wechat.EditionError as error:
+        print(f"没有生成公众号版：{error}", file=sys.stderr)
         return 1
     if args.output:
         Path(args.output).write_text(fragment + "\n", encoding="utf-8")
-        print(f"已写入 {args.output}：打开后全选复制，或用预览（make serve）中文章网址后加 wechat/ 的页面一键复制。")
+        print(f"已写入 {args.output}：用浏览器打开，全选复制后粘贴到公众号编辑器（见编辑指南第十二章）。")
     else:
         print(fragment)
     return 0

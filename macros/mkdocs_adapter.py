@@ -89,17 +89,20 @@ def converted_pages(config_file: str | Path, paths: list[str | Path]) -> tuple[S
     """Records' pages converted exactly as `mkdocs build` converts them (its Markdown
     extensions, mkdocs-macros, links rewritten to the pages' URLs), before the site's frame:
     (index, [(record, html)], {"site_url", "site_name"}). Paths are docs paths or files.
-    Raises LookupError with a Chinese message for a path that is no published record."""
+    Raises wechat.EditionError, in Chinese, for content problems (all of them) and for a path
+    that is no published record."""
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files
     from mkdocs.structure.nav import get_navigation
+
+    from .wechat import EditionError
 
     config = load_config(str(config_file))
     config.plugins.on_startup(command="build", dirty=False)
     try:
         config = config.plugins.on_config(config)
         files = config.plugins.on_files(get_files(config), config=config)
-        nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
+        config.plugins.on_nav(get_navigation(files, config), config=config, files=files)  # macros keep it
         site = current_site(config)
         docs = Path(config.docs_dir).resolve()
         out = []
@@ -108,14 +111,17 @@ def converted_pages(config_file: str | Path, paths: list[str | Path]) -> tuple[S
             record = site.by_src.get(src)
             file = files.get_file_from_path(src)
             if record is None or file is None or not site.is_published(record):
-                raise LookupError(f"「{path}」不是已发布的新闻或学习笔记（草稿和未到日期的不生成公众号版）")
+                raise EditionError(f"「{path}」不是已发布的新闻或学习笔记（草稿和未到日期的不生成公众号版）")
             page = file.page
             page.read_source(config)
             page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
             page.render(config, files)
             out.append((record, page.content))
-        del nav
         return site, out, {"site_url": config.site_url or "/", "site_name": config.site_name}
+    except PluginError as error:  # the content has problems: every one, as the build lists them
+        raise EditionError(str(error)) from None
+    except SystemExit:  # mkdocs-macros (on_error_fail) exits after printing the macro's error
+        raise EditionError("文中的宏出错，原因见上一行") from None
     finally:
         config.plugins.on_shutdown()
 

@@ -175,6 +175,13 @@ def test_content_problems_are_reported_not_an_edition(small):
     assert result.returncode == 1 and "不存在的板块" in result.stderr and result.stdout == ""
 
 
+def test_a_macro_error_is_reported_not_an_edition(small):
+    small.append("docs/news/2023/2023-02-01-a.md", '\n{{ figures("2023X").news.total }}\n')
+    result = wechat(small, "docs/news/2023/2023-02-01-a.md")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "宏调用出错" in result.stderr and "2023X" in result.stderr and "没有生成公众号版" in result.stderr
+
+
 # --- every demo item ----------------------------------------------------------------------
 
 
