@@ -83,7 +83,6 @@ def edition(site: Site, page: m.Page, html: str, site_url: str, site_name: str) 
     site_url = site_url.rstrip("/") + "/"
     base = urljoin(site_url, page.url)
     body = lhtml.fragment_fromstring(html or "", create_parent="section")
-    body.set("class", "wx-body")
     _clean(body)
     _images(body, base, site_url)
     references = _links(body, base)
@@ -120,14 +119,16 @@ def _meta(site: Site, page: m.Page) -> list[str]:
 
 
 def _clean(body) -> None:
-    """Remove what WeChat drops or must never receive, and the page's own styling hooks."""
+    """Remove what WeChat drops or must never receive: scripts, frames, forms, the page's
+    own inline styles (they may hold `position` or variables), ids, event handlers."""
     for element in list(body.iter(*_DROPPED)):
         element.drop_tree()
     for comment in list(body.iter(etree.Comment)):
         comment.drop_tree()
     for element in body.iter(etree.Element):
         for name in list(element.attrib):
-            if name in ("style", "id", "class") or name.startswith("on") or name.startswith("data-"):
+            # classes stay until the stylesheet is inlined (admonitions are styled by theirs)
+            if name in ("style", "id") or name.startswith("on") or name.startswith("data-"):
                 del element.attrib[name]
     body.set("class", "wx-body")
 
