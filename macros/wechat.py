@@ -49,6 +49,8 @@ PREVIEW_DIR = "wechat"  # the edition's preview is at the item's URL + wechat/
 # never pasted: they run code, load other documents or would be dropped by WeChat anyway
 _DROPPED = ("script", "style", "link", "meta", "iframe", "object", "embed", "noscript", "template",
             "form", "input", "button", "select", "textarea")
+# inline styles and old presentational attributes may carry `position`, black or tiny type
+_PRESENTATION = {"style", "id", "color", "bgcolor", "face", "size", "background", "width", "height"}
 _MARKERS = {
     "ol": (lambda n: f"{n}.", lambda n: f"（{n}）", lambda n: _circled(n)),
     "ul": (lambda n: "•", lambda n: "◦", lambda n: "▪"),
@@ -125,10 +127,12 @@ def _clean(body) -> None:
         element.drop_tree()
     for comment in list(body.iter(etree.Comment)):
         comment.drop_tree()
+    for font in list(body.iter("font")):
+        font.drop_tag()
     for element in body.iter(etree.Element):
         for name in list(element.attrib):
             # classes stay until the stylesheet is inlined (admonitions are styled by theirs)
-            if name in ("style", "id") or name.startswith("on") or name.startswith("data-"):
+            if name in _PRESENTATION or name.startswith("on") or name.startswith("data-"):
                 del element.attrib[name]
     body.set("class", "wx-body")
 

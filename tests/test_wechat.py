@@ -267,6 +267,21 @@ def preview(item):
         server.wait(timeout=30)
 
 
+# what Chromium computes for every piece of text of the edition: size, line height, colour
+COMPUTED_TEXT = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.getElementById('qc-wechat-edition'), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.textContent.trim()) continue;
+    const style = getComputedStyle(node.parentElement);
+    out.push([node.textContent.trim().slice(0, 20), parseFloat(style.fontSize),
+              style.lineHeight === 'normal' ? 0 : parseFloat(style.lineHeight) / parseFloat(style.fontSize),
+              style.color]);
+  }
+  return out;
+}"""
+
 READ_CLIPBOARD = """async () => {
   const out = {};
   for (const item of await navigator.clipboard.read()) {
@@ -291,6 +306,12 @@ def test_preview_offers_the_edition_and_copies_it(item, preview, browser):
         assert seen.status == 200 and seen.errors == [] and seen.foreign(preview) == []
         assert "script" not in [e.tag for e in rules.parse(tab.inner_html("#qc-wechat-edition")).iter()]
         tab.screenshot(path=str(item.path("wechat-preview.png")), full_page=True)
+        texts = tab.evaluate(COMPUTED_TEXT)
+        assert len(texts) > 50
+        assert [t for t in texts if not 15 <= t[1] <= 17 or t[2] < 1.75 or t[3] == "rgb(0, 0, 0)"] == []
+        widest = tab.evaluate("Math.max(...[...document.querySelectorAll('#qc-wechat-edition img')]"
+                              ".map(i => i.getBoundingClientRect().width / i.parentElement.clientWidth))")
+        assert 0 < widest <= 1
         tab.get_by_role("button", name="复制到公众号").click()
         tab.wait_for_function("document.getElementById('qc-wechat-status').textContent.startsWith('已复制。')")  # the Clipboard API, not the fallback
         copied = tab.evaluate(READ_CLIPBOARD)
