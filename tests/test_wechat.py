@@ -193,13 +193,17 @@ def demo_editions():
     from macros.mkdocs_adapter import converted_pages
     from conftest import Project
 
-    os.environ["SITE_TODAY"] = TODAY.isoformat()
+    before = os.environ.get("SITE_TODAY")
+    os.environ["SITE_TODAY"] = TODAY.isoformat()  # the day the demo build of conftest uses
     try:
         site = Project(ROOT).load()
         paths = [p.src for p in [*site.news, *site.notes]]
         site, pages, where = converted_pages(ROOT / "mkdocs.yml", paths)
     finally:
-        del os.environ["SITE_TODAY"]
+        if before is None:
+            del os.environ["SITE_TODAY"]
+        else:
+            os.environ["SITE_TODAY"] = before
     return {page.src: (page, wechat.edition(site, page, html, where["site_url"], where["site_name"]))
             for page, html in pages}
 
