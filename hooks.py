@@ -7,9 +7,9 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import pages, preview, search
+from macros import pages, preview, search, wechat
 from macros.mkdocs_adapter import (content_problems, current_site, escape_macro_output, escape_meta,
-                                   keep_going_on_macro_errors, render_problems, set_preview)
+                                   keep_going_on_macro_errors, published_site_url, render_problems, set_preview)
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
@@ -84,6 +84,8 @@ def on_page_content(html, page, config, files):
         return pages.with_html(html, _html[page.file.src_uri])
     site = current_site(config)
     record = site.by_src.get(page.file.src_uri)
+    if _serving and wechat.offered(site, record):  # the 公众号 edition, never published
+        html = wechat.preview(config.site_dir, site, record, html, published_site_url(config), config.site_name)
     return pages.frame(site, record, html) if record else html
 
 

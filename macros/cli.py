@@ -1,16 +1,18 @@
-"""python -m macros check | stats | freshness | review | inspect | new
+"""python -m macros check | stats | freshness | review | inspect | new | wechat
 
 `check` validates all content without building the site; `stats` prints the
 figures of a period, the same computation the pages and bulletins use;
 `freshness` lists the news sections that have gone too long without news;
 `review` lists what waits for which review step; `inspect` is the
 inspection self-check (`inspection.py`); `new` writes a new news item, note, course, instructor or bulletin to edit.
+`wechat` writes the 公众号 edition of a news item or note (HTML to paste into WeChat).
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -76,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("title", metavar="TITLE", nargs="+", help="标题（师资写姓名）")
     new.add_argument("--slug", help="英文名或编号（默认由标题的拼音生成）")
     new.add_argument("--column", help="学习笔记所属的专栏：编号或中文名称")
+    wechat = commands.add_parser("wechat", help="生成一篇新闻或学习笔记的公众号版（可粘贴到公众号编辑器的 HTML）")
+    wechat.add_argument("path", metavar="PATH", help="文章的 Markdown 文件，例如 docs/news/2025/2025-01-14-gongzuo-huiyi.md")
+    wechat.add_argument("-o", "--output", metavar="FILE", help="写入这个文件（默认输出到屏幕）")
     for command in (fresh, waiting, audit, new):
         # also accepted after the command, as in `freshness --today 2026-01-01`;
         # SUPPRESS keeps the top-level --today unless this one is given
@@ -86,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         return _new(args)
     if args.command == "inspect":
         return _inspect(args)
+    if args.command == "wechat":
+        return _wechat(args)
 
     try:
         site = _site(args)
@@ -147,6 +154,26 @@ def _new(args) -> int:
         print(f"没有新建任何内容：{error}", file=sys.stderr)
         return 1
     print(created.message())
+    return 0
+
+
+def _wechat(args) -> int:
+    os.environ["SITE_TODAY"] = args.today.isoformat()  # the build day the site is loaded for
+    from . import wechat
+    from .mkdocs_adapter import converted_pages  # MkDocs converts the page, as the build does
+
+    try:
+        site, pages, where = converted_pages(Path(args.root) / "mkdocs.yml", [Path(args.path)])
+        (page, html), = pages
+        fragment = wechat.edition(site, page, html, where["site_url"], where["site_name"])
+    except wechat.EditionError as error:
+        print(f"没有生成公众号版：{error}", file=sys.stderr)
+        return 1
+    if args.output:
+        Path(args.output).write_text(fragment + "\n", encoding="utf-8")
+        print(f"已写入 {args.output}：用浏览器打开，全选复制后粘贴到公众号编辑器（见编辑指南第十二章）。")
+    else:
+        print(fragment)
     return 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import functools
 import os
 import re
 from pathlib import Path
@@ -128,3 +129,69 @@ def _line_of(path: Path, name: str) -> int:
         if pattern.search(text):
             return number
     return 0
+
+
+def published_site_url(config) -> str:
+    """The published site's address from mkdocs.yml: `mkdocs serve` replaces config.site_url
+    with its own local address, which a 公众号 edition must never carry."""
+    path = Path(config.config_file_path)
+    return _site_url_in(path, path.stat().st_mtime) or config.site_url or "/"
+
+
+@functools.lru_cache(maxsize=4)
+def _site_url_in(path: Path, mtime: float) -> str:
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(path, encoding="utf-8") as source:
+        return (yaml_load(source) or {}).get("site_url") or ""
+
+
+def converted_pages(config_file: str | Path, paths: list[str | Path]) -> tuple[Site, list, dict]:
+    """Records' pages converted exactly as `mkdocs build` converts them (its Markdown
+    extensions, mkdocs-macros, links rewritten to the pages' URLs), before the site's frame:
+    (index, [(record, html)], {"site_url", "site_name"}). Paths are docs paths or files.
+    Raises wechat.EditionError, in Chinese, for content problems (all of them) and for a path
+    that is no published record."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.nav import get_navigation
+
+    from .wechat import EditionError
+
+    config = load_config(str(config_file))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        config = config.plugins.on_config(config)
+        files = config.plugins.on_files(get_files(config), config=config)
+        config.plugins.on_nav(get_navigation(files, config), config=config, files=files)  # macros keep it
+        site = current_site(config)
+        docs = Path(config.docs_dir).resolve()
+        out = []
+        for path in paths:
+            src = _docs_path(Path(path), docs, Path(config.config_file_path).parent)
+            record = site.by_src.get(src)
+            file = files.get_file_from_path(src)
+            if record is None or file is None or not site.is_published(record):
+                raise EditionError(f"「{path}」不是已发布的新闻或学习笔记（草稿和未到日期的不生成公众号版）")
+            page = file.page
+            page.read_source(config)
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            page.render(config, files)
+            out.append((record, page.content))
+        return site, out, {"site_url": config.site_url or "/", "site_name": config.site_name}
+    except PluginError as error:  # the content has problems: every one, as the build lists them
+        raise EditionError(str(error)) from None
+    except SystemExit:  # mkdocs-macros (on_error_fail) exits after printing the macro's error
+        raise EditionError("文中的宏出错，原因见上一行") from None
+    finally:
+        config.plugins.on_shutdown()
+
+
+def _docs_path(path: Path, docs: Path, root: Path) -> str:
+    """A path as an editor gives it (docs/news/…, news/…, absolute) → relative to docs/."""
+    for candidate in (path, root / path, docs / path):
+        try:
+            return candidate.resolve().relative_to(docs).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
