@@ -8,7 +8,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from macros import pages, search
-from macros.mkdocs_adapter import current_site
+from macros.mkdocs_adapter import current_site, filing_of
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
@@ -61,6 +61,11 @@ def on_page_markdown(markdown, page, config, files):
     if not pages.is_template(markdown):
         page.meta["render_macros"] = False  # nothing to render: spare compiling it as a template
     return markdown
+
+
+def on_env(env, config, files):
+    env.globals["filing"] = filing_of(config)  # the footer of every page (partials/copyright.html)
+    return env
 
 
 def on_page_content(html, page, config, files):

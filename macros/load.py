@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import models as m
-from . import pagecheck
+from . import filing, pagecheck
 from .periods import PeriodError, parse as parse_period
 from .problems import ContentError, Problem, closest, shown
 from .site import Site
@@ -55,7 +55,7 @@ class Collector:
 
 
 def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
-         page_names: pagecheck.Names | None = None) -> Site:
+         page_names: pagecheck.Names | None = None, config_file: str = "mkdocs.yml") -> Site:
     """Read and validate everything; return the index or raise `ContentError`."""
     root = Path(root)
     today = today or dt.date.today()
@@ -93,6 +93,8 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     _check_unique_urls(out, news + notes + bulletins)
     if page_names is not None:
         out.problems += pagecheck.check_pages(root, docs, page_names)
+    if (root / config_file).is_file():  # a site, not a bare data folder: its footer must be complete
+        out.problems += filing.read(root, config_file, docs_dir)[1]
 
     if out.problems:
         raise ContentError(sorted(set(out.problems)))

@@ -32,7 +32,7 @@ def load_site(config, extra_names=()) -> Site:
     root = Path(config.config_file_path).parent
     docs = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
     try:
-        site = load(root, build_day(), docs, Library.names(extra_names))
+        site = load(root, build_day(), docs, Library.names(extra_names), Path(config.config_file_path).name)
     except ContentError as error:
         raise PluginError(str(error)) from None
     _current.clear()
@@ -67,3 +67,12 @@ def _line_of(path: Path, name: str) -> int:
         if pattern.search(text):
             return number
     return 0
+
+
+def filing_of(config):
+    """The footer's checked values (the build has stopped already if any is wrong)."""
+    from .filing import read
+
+    root = Path(config.config_file_path).parent
+    docs = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
+    return read(root, Path(config.config_file_path).name, docs)[0]
