@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import pages, search
+from macros import pages, precompress, search
 from macros.mkdocs_adapter import current_site, filing_of
 
 _serving = False  # `mkdocs serve`: a preview, never published
@@ -79,4 +80,10 @@ def on_page_content(html, page, config, files):
 def on_post_build(config):
     pages.write_covers(current_site(config), config.site_dir)
     if not _serving:  # a preview rebuilds on every save; the published build always indexes
-        search.index(config.site_dir)
+        # .gz twins for nginx's gzip_static: the pages are compressed while Pagefind (another
+        # process) indexes them, then Pagefind's own files once it has written them
+        with ThreadPoolExecutor(1) as pool:
+            indexing = pool.submit(search.index, config.site_dir)
+            precompress.compress_site(config.site_dir, skip=(search.FOLDER,))
+            indexing.result()
+        precompress.compress_site(Path(config.site_dir) / search.FOLDER)
