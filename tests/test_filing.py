@@ -22,6 +22,18 @@ def test_values_are_normalised_and_linked():
     assert record.phone_uri == "tel:08996612301"
 
 
+def set_filing(small, key: str, value: str) -> int:
+    """Write `key: value` under extra.filing (replacing or adding it); its line number."""
+    lines = small.path("mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    at = next((n for n, text in enumerate(lines) if text.startswith(f"    {key}:")), None)
+    if at is None:
+        at = lines.index("  filing:") + 1
+        lines.insert(at, "")
+    lines[at] = f'    {key}: "{value}"'
+    small.write("mkdocs.yml", "\n".join(lines) + "\n")
+    return at + 1
+
+
 @pytest.mark.parametrize("key, value, expected", [
     ("icp", "青ICP备12345678", "ICP备案号「青ICP备12345678」格式不对"),
     ("icp", "ICP备12345678号", "格式不对"),
@@ -35,18 +47,6 @@ def test_values_are_normalised_and_linked():
     ("conac_logo", "assets/filing/dzjg.pdf", "应为图片文件"),
     ("conac_url", "bszs.conac.cn/sitename", "应以 https://"),
 ])
-def set_filing(small, key: str, value: str) -> int:
-    """Write `key: value` under extra.filing (replacing or adding it); its line number."""
-    lines = small.path("mkdocs.yml").read_text(encoding="utf-8").splitlines()
-    at = next((n for n, text in enumerate(lines) if text.startswith(f"    {key}:")), None)
-    if at is None:
-        at = lines.index("  filing:") + 1
-        lines.insert(at, "")
-    lines[at] = f'    {key}: "{value}"'
-    small.write("mkdocs.yml", "\n".join(lines) + "\n")
-    return at + 1
-
-
 def test_a_malformed_value_names_the_file_key_line_and_value(small, key, value, expected):
     line = set_filing(small, key, value)
     problems = small.problems()
