@@ -73,10 +73,10 @@ nginx: $(BIN)/.installed server-tools
 #   make deploy TARGET=deploy@qcdx.example.cn:/srv/qcdx     (rsync over SSH)
 #   make deploy TARGET=/srv/qcdx                            (a local folder)
 #   make rollback TARGET=…
-deploy: build server-tools
+deploy: build
 	@test -n "$(TARGET)" || { echo "usage: make deploy TARGET=user@host:/srv/qcdx (or a local folder)" >&2; exit 2; }
 	bash deploy/deploy.sh deploy site "$(TARGET)"
 
-rollback: server-tools
+rollback:
 	@test -n "$(TARGET)" || { echo "usage: make rollback TARGET=user@host:/srv/qcdx (or a local folder)" >&2; exit 2; }
 	bash deploy/deploy.sh rollback "$(TARGET)"

@@ -96,6 +96,7 @@ deploy() {
     at_target switch "$base" "$name"
 }
 
+command -v rsync >/dev/null || { echo "rsync is missing: run \`sudo apt-get install rsync\` (or \`make server-tools\` as root)" >&2; exit 1; }
 [ $# -ge 1 ] || usage
 case $1 in
 deploy) [ $# -eq 3 ] || usage; split_target "$3"; deploy "$2" ;;

@@ -158,3 +158,42 @@ def test_a_missing_site_or_target_is_refused(tmp_path):
     assert deploy("deploy").returncode == 2
     result = subprocess.run(["make", "-s", "rollback"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode != 0 and "usage: make rollback TARGET=" in result.stderr
+
+
+# --- the CI jobs that deploy main to the school's server ------------------------------------
+
+def test_github_deploys_main_with_the_key_from_a_secret():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8"))
+    job = workflow["jobs"]["server"]
+    assert job["needs"] == "build"
+    assert job["if"].startswith("github.ref == 'refs/heads/main' && github.event_name != 'pull_request'")
+    assert "permissions" not in job  # the workflow's read-only token is enough
+    assert job["concurrency"]["cancel-in-progress"] is False
+    runs = "\n".join(step.get("run", "") for step in job["steps"])
+    assert 'make deploy TARGET="$TARGET"' in runs and "StrictHostKeyChecking=yes" in runs
+    assert "${{" not in runs  # secrets reach the scripts through env, never pasted into them
+    key_step = next(s for s in job["steps"] if "DEPLOY_SSH_KEY" in s.get("env", {}))
+    assert key_step["env"]["DEPLOY_SSH_KEY"] == "${{ secrets.DEPLOY_SSH_KEY }}"
+    assert any(s.get("if") == "${{ always() }}" and "rm -f ~/.ssh/qcdx_deploy" in s["run"] for s in job["steps"])
+
+
+def test_gitlab_deploys_the_default_branch_with_the_key_from_a_variable():
+    import yaml
+
+    job = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))["server"]
+    assert job["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $DEPLOY_TARGET"}]
+    assert job["resource_group"] == "school-server"
+    assert 'make deploy TARGET="$DEPLOY_TARGET"' in job["script"]
+    assert any("StrictHostKeyChecking=yes" in line for line in job["script"])
+    assert 'install -m 600 "$DEPLOY_SSH_KEY" ~/.ssh/qcdx_deploy' in job["before_script"]
+
+
+def test_make_deploy_builds_then_runs_the_script():
+    dry = subprocess.run(["make", "-n", "deploy", "TARGET=deploy@host:/srv/qcdx"], cwd=ROOT,
+                         capture_output=True, text=True)
+    lines = dry.stdout.splitlines()
+    build = next(i for i, line in enumerate(lines) if "mkdocs build --strict" in line)
+    upload = next(i for i, line in enumerate(lines) if "deploy/deploy.sh deploy site" in line)
+    assert build < upload and '"deploy@host:/srv/qcdx"' in lines[upload]
