@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import threading
 import time
@@ -119,8 +120,9 @@ def test_deploy_twice_reader_sees_whole_releases_then_rollback(tmp_path, remote,
     assert check_release(base / "current") == "v2"
     assert len(releases(base)) == 2 and not [n for n in releases(base) if n.startswith(".")]
     # named <UTC time>-<commit>
-    commit = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    assert all(name.endswith("-" + commit) for name in releases(base))
+    for name in releases(base):
+        commit = re.fullmatch(r"\d{8}T\d{6}Z-([0-9a-f]{10})", name).group(1)
+        assert subprocess.run(["git", "cat-file", "-e", commit + "^{commit}"], cwd=ROOT).returncode == 0, name
 
     back = deploy("rollback", target, env=env)
     assert back.returncode == 0, back.stderr
