@@ -65,9 +65,10 @@ server-tools:
 	@bash tools/install-server-tools.sh
 
 # The real nginx over site/ with deploy/nginx/'s configuration, in the foreground (Ctrl-C):
-#   make build && make nginx PORT=8080
+#   make build && make nginx PORT=8080        (SITE=other/site for another built site)
+SITE ?= site
 nginx: $(BIN)/.installed server-tools
-	$(BIN)/python tools/nginx.py --site site --port $(PORT)
+	$(BIN)/python tools/nginx.py --site $(SITE) --port $(PORT)
 
 # Upload site/ as a new release and switch `current` to it; keep five; or switch back:
 #   make deploy TARGET=deploy@qcdx.example.cn:/srv/qcdx     (rsync over SSH)

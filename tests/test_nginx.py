@@ -7,8 +7,10 @@ URL, the 404 page, and (with a self-signed certificate) the TLS block's HSTS and
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import shutil
+import signal
 import ssl
 import subprocess
 import urllib.parse
@@ -245,3 +247,19 @@ def test_the_tls_server_block_sends_hsts_and_port_80_redirects(site, tmp_path):
         assert response.getheader("X-Content-Type-Options") == "nosniff"
         response, _ = get(secure, "/missing/", tls=True)
         assert response.status == 404 and response.getheader("Strict-Transport-Security")
+
+
+def test_make_nginx_runs_nginx_in_the_foreground(site):
+    port = nginx.free_port()
+    process = subprocess.Popen(["make", "-s", "nginx", f"PORT={port}", f"SITE={site}"], cwd=nginx.ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        nginx._wait(port, process, Path("/nonexistent"))
+        response, body = get(f"http://127.0.0.1:{port}", "/", GZIP)
+        assert response.status == 200 and response.getheader("Content-Encoding") == "gzip"
+        assert response.getheader("Content-Security-Policy").startswith("default-src 'self'")
+        assert process.poll() is None  # still running: the foreground is nginx itself
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)  # the group this test started: make, then nginx
+        output = process.communicate(timeout=10)[0]
+    assert f"http://127.0.0.1:{port}/" in output
