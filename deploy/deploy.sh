@@ -55,6 +55,12 @@ rollback)
 esac
 '
 
+quote() {  # POSIX single quotes for the server's shell (bash's printf %q may write $'…', which sh does not read)
+    local out="" arg
+    for arg in "$@"; do out+="'${arg//\'/\'\\\'\'}' "; done
+    printf '%s' "$out"
+}
+
 usage() { echo "usage: $0 deploy SITE_DIR TARGET | rollback TARGET   (TARGET: user@host:/path or /path)" >&2; exit 2; }
 
 split_target() {  # sets host ("" for a local folder) and base
@@ -68,7 +74,7 @@ split_target() {  # sets host ("" for a local folder) and base
 
 at_target() {  # run SERVER_SIDE with the given arguments where the releases are
     if [ -n "$host" ]; then
-        $SSH "$host" "sh -s -- $(printf '%q ' "$@")" <<<"$SERVER_SIDE"
+        $SSH "$host" "sh -s -- $(quote "$@")" <<<"$SERVER_SIDE"
     else
         sh -s -- "$@" <<<"$SERVER_SIDE"
     fi
@@ -83,7 +89,7 @@ deploy() {
     name="$(date -u +%Y%m%dT%H%M%SZ)-$commit"
     local dest="$base/releases/.$name.partial/" has_current
     if [ -n "$host" ]; then
-        has_current=$($SSH "$host" "mkdir -p $(printf '%q' "$base/releases") && { test -e $(printf '%q' "$base/current") && echo yes || true; }")
+        has_current=$($SSH "$host" "mkdir -p $(quote "$base/releases") && { test -e $(quote "$base/current") && echo yes || true; }")
         dest="$host:$dest"
     else
         mkdir -p "$base/releases"

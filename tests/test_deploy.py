@@ -97,7 +97,7 @@ def fake_ssh(tmp_path) -> dict:
 
 @pytest.mark.parametrize("remote", [False, True], ids=["local", "over-ssh"])
 def test_deploy_twice_reader_sees_whole_releases_then_rollback(tmp_path, remote, fake_ssh):
-    base = tmp_path / "srv dir" / "qcdx"  # a space: quoting over ssh is tested too
+    base = tmp_path / "srv dir" / "学校's qcdx"  # quoting over ssh is tested too
     target = f"deploy@school.example:{base}" if remote else str(base)
     env = fake_ssh if remote else {}
     first = deploy("deploy", str(make_site(tmp_path / "v1", "v1")), target, env=env)
