@@ -25,7 +25,7 @@ action=$1; base=$2; name=${3:-}
 cd "$base"
 switch() {  # point current at releases/$1, atomically
     ln -sfn "releases/$1" .current.new
-    mv -T .current.new current 2>/dev/null || mv -f .current.new current  # BSD mv has no -T; GNU (Debian) has
+    mv -T .current.new current  # GNU mv (Debian): -T renames over the link, never into its folder
 }
 case $action in
 switch)
