@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import os
 import pwd
+import random
 import shutil
 import socket
 import subprocess
@@ -97,19 +98,33 @@ def prepare(site: Path, port: int, workdir: Path, **tls) -> list[str]:
     return command(workdir)
 
 
+# The tests' ports: a fixed range rather than the kernel's ephemeral ones, which other programs
+# (browsers, other test servers) take at any moment; NGINX_TEST_PORTS=9000-9099 for another.
+PORTS = os.environ.get("NGINX_TEST_PORTS", "8400-8499")
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    low, high = map(int, PORTS.split("-"))
+    for port in random.sample(range(low, high + 1), high - low + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS}")
 
 
 def _wait(port: int, process: subprocess.Popen, workdir: Path) -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"nginx stopped: {(workdir / 'error.log').read_text(errors='replace')}")
+            log = workdir / "error.log"
+            raise RuntimeError(f"nginx stopped: {log.read_text(errors='replace') if log.exists() else ''}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return
+            time.sleep(0.1)
+            if process.poll() is None:  # still running: it is this nginx that listens, not another program
+                return
         time.sleep(0.05)
     raise TimeoutError(f"nginx did not listen on {port}")
 
