@@ -18,7 +18,7 @@ build: $(BIN)/.installed
 	$(BIN)/python -m macros check
 	$(BIN)/mkdocs build --strict --clean --site-dir site
 
-test: $(BIN)/.installed browser
+test: $(BIN)/.installed browser server-tools
 	$(BIN)/python -m pytest -q tests
 
 check: $(BIN)/.installed
@@ -56,3 +56,28 @@ audit: $(BIN)/.installed browser node_modules/.installed
 bench: $(BIN)/.installed
 	cd bench && ../$(BIN)/python run.py 1000 2000 5000
 	cd bench && ../$(BIN)/python serve_reload.py 5000
+
+.PHONY: server-tools nginx deploy rollback
+
+# Debian's nginx, rsync, openssl and ssh, for the nginx and deploy tests, `make nginx` and
+# `make deploy`: installed (quietly) when missing and run as root, like the browser.
+server-tools:
+	@bash tools/install-server-tools.sh
+
+# The real nginx over site/ with deploy/nginx/'s configuration, in the foreground (Ctrl-C):
+#   make build && make nginx PORT=8080        (SITE=other/site for another built site)
+SITE ?= site
+nginx: $(BIN)/.installed server-tools
+	$(BIN)/python tools/nginx.py --site $(SITE) --port $(PORT)
+
+# Upload site/ as a new release and switch `current` to it; keep five; or switch back:
+#   make deploy TARGET=deploy@qcdx.example.cn:/srv/qcdx     (rsync over SSH)
+#   make deploy TARGET=/srv/qcdx                            (a local folder)
+#   make rollback TARGET=…
+deploy: build
+	@test -n "$(TARGET)" || { echo "usage: make deploy TARGET=user@host:/srv/qcdx (or a local folder)" >&2; exit 2; }
+	bash deploy/deploy.sh deploy site "$(TARGET)"
+
+rollback:
+	@test -n "$(TARGET)" || { echo "usage: make rollback TARGET=user@host:/srv/qcdx (or a local folder)" >&2; exit 2; }
+	bash deploy/deploy.sh rollback "$(TARGET)"

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import pages, preview, search, wechat
-from macros.mkdocs_adapter import (content_problems, current_site, escape_macro_output, escape_meta,
+from macros import pages, precompress, preview, search, wechat
+from macros.mkdocs_adapter import (content_problems, current_site, escape_macro_output, escape_meta, filing_of,
                                    keep_going_on_macro_errors, published_site_url, render_problems, set_preview)
 
 _serving = False  # `mkdocs serve`: a preview, never published
@@ -78,6 +79,11 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_env(env, config, files):
+    env.globals["filing"] = filing_of(config)  # the footer of every page (partials/copyright.html)
+    return env
+
+
 def on_page_content(html, page, config, files):
     escape_meta(page.meta)  # Material prints the title and description as HTML
     if page.file.src_uri in _html:
@@ -99,4 +105,10 @@ def on_post_build(config):
         _built.update(p.relative_to(config.site_dir).as_posix() for p in Path(config.site_dir).rglob("*.html"))
     pages.write_covers(current_site(config), config.site_dir)
     if not _serving:  # a preview rebuilds on every save; the published build always indexes
-        search.index(config.site_dir)
+        # .gz twins for nginx's gzip_static: the pages are compressed while Pagefind (another
+        # process) indexes them, then Pagefind's own files once it has written them
+        with ThreadPoolExecutor(1) as pool:
+            indexing = pool.submit(search.index, config.site_dir)
+            precompress.compress_site(config.site_dir, skip=(search.FOLDER,))
+            indexing.result()
+        precompress.compress_site(Path(config.site_dir) / search.FOLDER)

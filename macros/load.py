@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import models as m
-from . import pagecheck, publishing, screen
+from . import filing, pagecheck, publishing, screen
 from .periods import PeriodError, parse as parse_period
 from .problems import ContentError, Problem, closest, shown
 from .site import Site
@@ -55,7 +55,8 @@ class Collector:
 
 
 def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
-         page_names: pagecheck.Names | None = None, screening: bool = True) -> Site:
+         page_names: pagecheck.Names | None = None, screening: bool = True,
+         config_file: str = "mkdocs.yml") -> Site:
     """Read and validate everything; return the index or raise `ContentError`.
     `screening=False` leaves out wrong formulations and personal data (`inspect` screens
     them itself, to report them apart)."""
@@ -103,6 +104,8 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     if screening:
         drafts = {where.file for record, where in news + notes + bulletins if record.draft}
         out.problems += screen.screen(root, docs, terms, settings.public_numbers, today, drafts)
+    if (root / config_file).is_file():  # a site, not a bare data folder: its footer must be complete
+        out.problems += filing.read(root, config_file, docs_dir)[1]
 
     if out.problems:
         raise ContentError(sorted(set(out.problems)))

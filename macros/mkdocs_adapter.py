@@ -51,7 +51,7 @@ def load_site(config, extra_names=()) -> Site | None:
     _broken.clear()
     _render_problems.clear()
     try:
-        site = load(root, build_day(), docs, Library.names(extra_names))
+        site = load(root, build_day(), docs, Library.names(extra_names), config_file=Path(config.config_file_path).name)
     except ContentError as error:
         if _preview:
             _broken[id(config)] = error
@@ -195,3 +195,12 @@ def _docs_path(path: Path, docs: Path, root: Path) -> str:
         except ValueError:
             continue
     return path.as_posix()
+
+
+def filing_of(config):
+    """The footer's checked values (the build has stopped already if any is wrong)."""
+    from .filing import read
+
+    root = Path(config.config_file_path).parent
+    docs = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
+    return read(root, Path(config.config_file_path).name, docs)[0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, ClassVar, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -458,3 +458,126 @@ class Bulletin(Page):
     period: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)] = Field(
         description="统计时段")
     summary: Optional[str] = Field(None, description="摘要")
+
+
+# --- mkdocs.yml: extra.filing, the legally required footer --------------------------
+
+# Province abbreviations of ICP and 公网安备 numbers, with the first two digits of their
+# administrative division codes (GB/T 2260), which open every 公网安备 number.
+PROVINCES = {
+    "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22", "黑": "23",
+    "沪": "31", "苏": "32", "浙": "33", "皖": "34", "闽": "35", "赣": "36", "鲁": "37", "豫": "41",
+    "鄂": "42", "湘": "43", "粤": "44", "桂": "45", "琼": "46", "渝": "50", "川": "51", "贵": "52",
+    "云": "53", "藏": "54", "陕": "61", "甘": "62", "青": "63", "宁": "64", "新": "65",
+}
+_P = "[" + "".join(PROVINCES) + "]"
+ICP_PATTERN = re.compile(rf"^({_P})ICP备(\d{{6,10}})号(?:-(\d{{1,4}}))?$")
+POLICE_PATTERN = re.compile(rf"^({_P})公网安备(\d{{14}})号$")
+# 政府网站标识码 (《政府网站发展指引》): ten characters, a local site's six-digit division code and
+# four digits, or "bm" and eight digits for a State Council department.
+SITE_CODE_PATTERN = re.compile(r"^(?:\d{10}|bm\d{8})$")
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+def _compact(value: Any) -> Any:
+    """Editors paste filing numbers with spaces and full-width signs: 青ICP备 12345678 号－1."""
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        return value
+    text = re.sub(r"\s+", "", str(value)).replace("－", "-").replace("—", "-")
+    return text.replace("ｉｃｐ", "ICP").replace("icp", "ICP")
+
+
+def _icp(value: Any) -> str:
+    text = _compact(value)
+    if isinstance(text, str) and ICP_PATTERN.match(text):
+        return text
+    raise PydanticCustomError(
+        "bad_icp", "ICP备案号「{value}」格式不对，应写成工信部备案系统给出的号码，例如 青ICP备12345678号-1"
+        "（省份简称 + ICP备 + 数字 + 号，网站序号「-1」可省略）", {"value": shown(value)})
+
+
+def _police(value: Any) -> str:
+    text = _compact(value)
+    match = POLICE_PATTERN.match(text) if isinstance(text, str) else None
+    if not match:
+        raise PydanticCustomError(
+            "bad_police", "公网安备号「{value}」格式不对，应写成 青公网安备63010202000123号"
+            "（省份简称 + 公网安备 + 14 位数字 + 号）", {"value": shown(value)})
+    province, digits = match.groups()
+    if digits[:2] != PROVINCES[province]:
+        raise PydanticCustomError(
+            "bad_police", "公网安备号「{value}」的数字以 {start} 开头，但「{province}」的地区代码是 {code}，"
+            "请对照公安机关给出的备案编号", {"value": shown(value), "start": digits[:2],
+                                            "province": province, "code": PROVINCES[province]})
+    return f"{province}公网安备 {digits}号"  # the spelling beian.gov.cn shows
+
+
+def _site_code(value: Any) -> str:
+    text = _compact(value)
+    text = text.lower() if isinstance(text, str) else text
+    if isinstance(text, str) and SITE_CODE_PATTERN.match(text):
+        return text
+    raise PydanticCustomError(
+        "bad_site_code", "网站标识码「{value}」格式不对，应为 10 位：地方网站是 10 位数字（如 6301000012），"
+        "国务院部门网站是 bm 加 8 位数字", {"value": shown(value)})
+
+
+def _phone(value: Any) -> str:
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    digits = re.sub(r"\D", "", text)
+    if re.fullmatch(r"[0-9()（）\- ]+", text or "x") and 7 <= len(digits) <= 16:
+        return text
+    raise PydanticCustomError(
+        "bad_phone", "电话「{value}」格式不对，应写成 0971-1234567 这样的号码（只用数字、短横线和括号）",
+        {"value": shown(value)})
+
+
+def _local_image(value: Any) -> str:
+    text = str(value).strip() if isinstance(value, str) else ""
+    if re.match(r"^[a-z]+:|^//", text, re.I):
+        raise PydanticCustomError(
+            "bad_image", "党政机关网站标识「{value}」是网址：请把图片下载后放到 docs/assets/ 下，"
+            "写它的路径，例如 assets/filing/dzjg.svg（网页不从其他网站加载图片）", {"value": shown(value)})
+    if not text.lower().endswith(IMAGE_SUFFIXES):
+        raise PydanticCustomError(
+            "bad_image", "党政机关网站标识「{value}」应为图片文件（{suffixes}）",
+            {"value": shown(value), "suffixes": "、".join(IMAGE_SUFFIXES)})
+    return text.lstrip("/")
+
+
+def _https(value: Any) -> str:
+    text = str(value).strip() if isinstance(value, str) else ""
+    if re.match(r"^https?://[^\s/]+\.[^\s]+$", text):
+        return text
+    raise PydanticCustomError(
+        "bad_url", "网址「{value}」应以 https:// 或 http:// 开头", {"value": shown(value)})
+
+
+class Filing(Record):
+    """The footer every page carries (mkdocs.yml, `extra: filing:`): who runs the site and its filings."""
+
+    sponsor: Text = Field(description="主办单位")
+    organizer: Optional[Text] = Field(None, description="承办单位")
+    address: Text = Field(description="地址")
+    phone: Annotated[str, BeforeValidator(_phone)] = Field(description="电话")
+    icp: Annotated[str, BeforeValidator(_icp)] = Field(description="ICP备案号")
+    police: Annotated[str, BeforeValidator(_police)] = Field(description="公网安备号")
+    site_code: Annotated[str, BeforeValidator(_site_code)] = Field(description="网站标识码")
+    conac_logo: Optional[Annotated[str, BeforeValidator(_local_image)]] = Field(
+        None, description="党政机关网站标识（本地图片）")
+    conac_url: Optional[Annotated[str, BeforeValidator(_https)]] = Field(
+        None, description="党政机关网站标识的链接")
+
+    ICP_URL: ClassVar[str] = "https://beian.miit.gov.cn/"
+
+    @property
+    def police_code(self) -> str:
+        return re.sub(r"\D", "", self.police)
+
+    @property
+    def police_url(self) -> str:
+        return f"https://www.beian.gov.cn/portal/registerSystemInfo?recordcode={self.police_code}"
+
+    @property
+    def phone_uri(self) -> str:
+        return "tel:" + re.sub(r"[^\d+]", "", self.phone)

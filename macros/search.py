@@ -15,6 +15,8 @@ import subprocess
 import sys
 
 
+FOLDER = "pagefind"  # where Pagefind writes its script and index, under the site
+
 # The pages worth finding: the records' own pages and the ordinary ones. Listings, topics,
 # statistics and the search page are left out (they carry pagefind: false anyway); not even
 # reading them saves a fifth of the indexing time.

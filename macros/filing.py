@@ -1,0 +1,63 @@
+"""The filing footer's values, read from mkdocs.yml (`extra: filing:`) and checked like content.
+
+A site in mainland China must show its ICP and 公网安备 numbers on every page, so a missing
+or malformed value is a content problem (file mkdocs.yml, the key's line, in Chinese),
+reported by `python -m macros check` and by the build with every other problem.
+Knows nothing of MkDocs: it reads the YAML file itself, keeping lines (yamlsrc).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from . import models as m
+from .problems import Problem
+from .yamlsrc import Mapping, _Loader
+
+KEY = "extra.filing"
+EXAMPLE = ("extra:\n  filing:\n    sponsor: 中共青川市委党校\n    address: 青川市临江区学府路88号\n"
+           "    phone: 0971-1234567\n    icp: 青ICP备12345678号-1\n    police: 青公网安备63010202000123号\n"
+           "    site_code: 6301000012")
+
+
+class _ConfigLoader(_Loader):
+    """mkdocs.yml may hold MkDocs' own tags (!ENV, !relative, !!python/name:…): read them as plain values."""
+
+
+def _untagged(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_mapping(node, deep=True)
+
+
+_ConfigLoader.add_multi_constructor("!", _untagged)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _untagged)
+
+
+def read(root: Path, config_file: str = "mkdocs.yml", docs_dir: str = "docs") -> tuple[m.Filing | None, list[Problem]]:
+    """The footer's values, or None and every problem found."""
+    path = Path(root) / config_file
+    try:
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506 - safe subclass
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None, []  # MkDocs itself reports an unreadable configuration, better than we could
+    extra = config.get("extra") if isinstance(config, Mapping) else None
+    filing = extra.get("filing") if isinstance(extra, Mapping) else None
+    if not isinstance(filing, Mapping):
+        line = extra.lines.get("filing", extra.line) if isinstance(extra, Mapping) else 0
+        return None, [Problem(config_file, line, "", KEY, "网站缺少页脚的备案信息（主办单位、ICP备案号、公网安备号、网站标识码等），"
+                              "在中国大陆上线的网站每一页都必须显示。请在 mkdocs.yml 中写上，例如：\n" + EXAMPLE)]
+
+    from .load import Collector, validate  # load.py calls read(): imported here, not at the top
+
+    out = Collector(Path(root))
+    record = validate(out, m.Filing, filing, config_file, filing.line)
+    problems = [Problem(p.file, p.line, "", f"{KEY}.{p.field}" if p.field else KEY, p.message) for p in out.problems]
+    if record and record.conac_logo and not (Path(root) / docs_dir / record.conac_logo).is_file():
+        problems.append(Problem(config_file, filing.lines.get("conac_logo", filing.line), "", f"{KEY}.conac_logo",
+                                f"党政机关网站标识的图片「{record.conac_logo}」不存在：请把图片放在 "
+                                f"{docs_dir}/{record.conac_logo}，或改正路径"))
+    return (None if problems else record), problems

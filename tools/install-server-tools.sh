@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# What the nginx and deploy tests and `make nginx` / `make deploy` need: Debian's nginx
+# (with gzip_static, ssl, http2), rsync, openssl (the tests' self-signed certificate) and
+# the ssh client (deploying to a server). Like tools/install-browser.sh: quiet and idempotent;
+# as root it apt-get installs what is missing, otherwise it says what to run and fails.
+set -euo pipefail
+
+missing=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v rsync >/dev/null || missing+=(rsync)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v ssh >/dev/null || missing+=(openssh-client)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "installing ${missing[*]} (apt-get)…"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    exit 0
+fi
+echo "The nginx and deploy tests need: ${missing[*]}. Run \`sudo apt-get install ${missing[*]}\` (or \`make server-tools\` as root)." >&2
+exit 1
