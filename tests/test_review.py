@@ -14,9 +14,7 @@ from macros import pages, review
 from macros.models import Review
 from macros.problems import ContentError
 
-RULES = """
-extra:
-  publishing:
+RULES = """  publishing:
     review_required: true
     reviewers: {second: 办公室主任, final: 分管校领导 李四}
 """
@@ -114,9 +112,9 @@ def test_steps_with_dates_and_mistakes(small):
 
 
 def test_the_rule_itself_is_checked(small):
-    small.append("mkdocs.yml", "\nextra:\n  publishing:\n    review_required: 也许\n")
+    small.append("mkdocs.yml", "  publishing:\n    review_required: 也许\n")
     assert small.problems() == [
-        "mkdocs.yml 第 24 行，字段「review_required」：是否要求三审后才发布应为 true（是）或 false（否），写的是「也许」"]
+        "mkdocs.yml 第 30 行，字段「review_required」：是否要求三审后才发布应为 true（是）或 false（否），写的是「也许」"]
 
 
 def test_review_model_lists_missing_steps_in_order():

@@ -135,7 +135,7 @@ def test_personal_data_in_text_and_data(small):
 def test_public_numbers_are_allowed(small):
     small.edit("docs/news/2023/2023-02-01-a.md", "正文甲。", "正文甲。培训报名热线 138-0000-1234。")
     assert len(small.problems()) == 1
-    small.append("mkdocs.yml", "\nextra:\n  publishing:\n    public_numbers: [13800001234]\n")
+    small.append("mkdocs.yml", "  publishing:\n    public_numbers: [13800001234]\n")
     small.load()
 
 
