@@ -215,7 +215,7 @@ def test_weekly_inspection_goes_to_the_summary(site_yml, small, tmp_path):
     assert result.returncode == 1  # a veto item fails the job …
     text = summary.read_text(encoding="utf-8")  # … after the report is in the summary
     assert text.startswith("## 网站自查报告（")
-    assert "| docs/news/2023/2023-02-01-a.md | 10 | 疑似个人手机号「138\\*\\*\\*\\*5678」" in text
+    assert "| docs/news/2023/2023-02-01-a.md | 10 | 疑似个人手机号「138&#42;&#42;&#42;&#42;5678」" in text
 
     small.edit("docs/news/2023/2023-02-01-a.md", "联系电话 13812345678", "")
     small.edit("data/sections.yaml", "update_every_days: 7", "update_every_days: 3650")
