@@ -13,6 +13,8 @@ from macros.mkdocs_adapter import current_site
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
 _generated_dir: Path | None = None  # in a preview, generated pages are files, rewritten only when changed
+_index: search.Index | None = None  # the search index being written (published builds only)
+_records: dict = {}  # docs path → record, for the kind and date of each search result
 
 
 def on_startup(command, dirty):
@@ -23,7 +25,11 @@ def on_startup(command, dirty):
 
 
 def on_files(files, config):
+    global _index, _records
     site = current_site(config)
+    if not _serving:  # a preview rebuilds on every save; the published build always indexes
+        _index = search.Index(Path(config.site_dir) / search.DIRECTORY)
+        _records = search.records_by_src(site)
     hidden = set() if _serving else pages.withheld(site)  # a preview shows them, with a banner
     for file in [f for f in files if f.src_uri in hidden]:
         files.remove(file)  # drafts and future items are published nowhere
@@ -68,10 +74,16 @@ def on_page_content(html, page, config, files):
         return pages.with_html(html, _html[page.file.src_uri])
     site = current_site(config)
     record = site.by_src.get(page.file.src_uri)
-    return pages.frame(site, record, html) if record else html
+    html = pages.frame(site, record, html) if record else html
+    if _index is not None and search.is_indexed(page.meta):
+        kind, date = search.describe(_records.get(page.file.src_uri))
+        _index.add(page.url, page.title or "", kind, date, search.plain_text(html))
+    return html
 
 
 def on_post_build(config):
+    global _index
     pages.write_covers(current_site(config), config.site_dir)
-    if not _serving:  # a preview rebuilds on every save; the published build always indexes
-        search.index(config.site_dir)
+    if _index is not None:
+        _index.write()
+        _index = None
