@@ -1,6 +1,8 @@
 """MkDocs events: connect the index to MkDocs, nothing more."""
 from __future__ import annotations
 
+import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from macros.mkdocs_adapter import current_site
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
 _generated_dir: Path | None = None  # in a preview, generated pages are files, rewritten only when changed
-_index: search.Index | None = None  # the search index being written (published builds only)
+_index: search.Background | None = None  # the search index being written (published builds only)
 _records: dict = {}  # docs path → record, for the kind and date of each search result
 
 
@@ -27,8 +29,11 @@ def on_startup(command, dirty):
 def on_files(files, config):
     global _index, _records
     site = current_site(config)
+    if _index is not None:  # a build that failed before its end left one
+        _index.cancel()
+        _index = None
     if not _serving:  # a preview rebuilds on every save; the published build always indexes
-        _index = search.Index(Path(config.site_dir) / search.DIRECTORY)
+        _index = search.Background(Path(config.site_dir) / search.DIRECTORY)
         _records = search.records_by_src(site)
     hidden = set() if _serving else pages.withheld(site)  # a preview shows them, with a banner
     for file in [f for f in files if f.src_uri in hidden]:
@@ -77,7 +82,7 @@ def on_page_content(html, page, config, files):
     html = pages.frame(site, record, html) if record else html
     if _index is not None and search.is_indexed(page.meta):
         kind, date = search.describe(_records.get(page.file.src_uri))
-        _index.add(page.url, page.title or "", kind, date, search.plain_text(html))
+        _index.add(page.url, page.title or "", kind, date, html)
     return html
 
 
@@ -85,5 +90,7 @@ def on_post_build(config):
     global _index
     pages.write_covers(current_site(config), config.site_dir)
     if _index is not None:
-        _index.write()
+        figures = _index.write()
+        if os.environ.get("SEARCH_FIGURES"):  # `make bench` reads what indexing cost
+            Path(os.environ["SEARCH_FIGURES"]).write_text(json.dumps(figures), encoding="utf-8")
         _index = None

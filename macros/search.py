@@ -24,8 +24,16 @@ from __future__ import annotations
 
 import html as htmllib
 import json
+import operator
 import os
+import pickle
+import queue
 import re
+import resource
+import subprocess
+import sys
+import threading
+import time
 import unicodedata
 import zlib
 from collections import defaultdict
@@ -85,7 +93,7 @@ def tokens(text: str) -> set[str]:
     out: set[str] = set()
     for run in _RUNS.findall(normalise(text)):
         if _IS_CJK.match(run):
-            out.update(run[i:i + 2] for i in range(len(run) - 1))
+            out.update(map(operator.add, run, run[1:]))  # the pairs, made in C
         else:
             out.add(run)
     return out
@@ -128,8 +136,10 @@ class Index:
         (self.out / "f").mkdir(parents=True, exist_ok=True)
         self.buckets = [bytearray() for _ in range(BUCKETS)]
         self.pages = 0
+        self.seconds = 0.0  # time spent indexing, for `make bench`
 
     def add(self, url: str, title: str, kind: str, date: str, text: str) -> int:
+        start = time.perf_counter()
         pid = self.pages
         self.pages += 1
         fragment = {"u": url, "t": title, "k": kind, "d": date, "x": text}
@@ -141,10 +151,12 @@ class Index:
         for token in tokens(title + "\n" + text):
             key = token.encode("utf-8")
             buckets[zlib.crc32(key) & mask] += key + (titled if token in in_title else plain)
+        self.seconds += time.perf_counter() - start
         return pid
 
     def write(self) -> dict:
         """Write meta.json and the shards; return the figures (pages, shards, bytes)."""
+        start = time.perf_counter()
         total = sum(len(b) for b in self.buckets)
         shards = 1
         while shards < BUCKETS and total / shards > SHARD_BYTES * 2:  # records are ~2× the postings
@@ -163,7 +175,8 @@ class Index:
         # the stamp changes with the index, so that a browser never mixes old and new files
         meta = {"v": FORMAT, "shards": shards, "pages": self.pages, "stamp": f"{stamp:08x}"}
         (self.out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        return meta | {"bytes": written}
+        self.seconds += time.perf_counter() - start
+        return meta | {"bytes": written, "seconds": self.seconds}
 
 
 def _encode(records: bytearray) -> bytes:
@@ -189,6 +202,69 @@ def _encode(records: bytearray) -> bytes:
     return bytes(out)
 
 
+class Background:
+    """The index written by a second process while MkDocs renders pages in this one: the
+    build machine's second core does the indexing, and only writing the shards at the end
+    is waited for. Pages are sent as HTML (pickled, through the worker's standard input, by
+    a thread, so that rendering never waits for indexing); the worker extracts their text.
+    A subprocess, not multiprocessing: its spawn re-runs the main script of whoever builds
+    (bench/build_once.py has no __main__ guard), its fork would copy MkDocs' memory."""
+
+    def __init__(self, out_dir: str | os.PathLike):
+        root = str(Path(__file__).resolve().parents[1])  # where `macros` is importable from
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen([sys.executable, "-m", "macros.search", str(out_dir)], env=env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.pages: queue.SimpleQueue = queue.SimpleQueue()
+        self.feeder = threading.Thread(target=self._feed, name="search-feeder", daemon=True)
+        self.feeder.start()
+
+    def _feed(self) -> None:
+        try:
+            for item in iter(self.pages.get, None):
+                pickle.dump(item, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.process.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # the worker has died: write() reports its error
+
+    def add(self, url: str, title: str, kind: str, date: str, html: str) -> None:
+        self.pages.put((url, title, kind, date, html))
+
+    def write(self) -> dict:
+        """Wait for the worker to write the index; its figures, with the time waited here."""
+        start = time.perf_counter()
+        self.pages.put(None)
+        self.feeder.join()
+        self.process.stdin = None  # closed by the feeder; communicate() would flush it
+        out, err = self.process.communicate()
+        if self.process.returncode != 0:
+            raise RuntimeError(f"建立搜索索引失败：{err.decode('utf-8', 'replace')[-3000:]}")
+        return json.loads(out) | {"waited": time.perf_counter() - start}
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _work(out_dir: str) -> None:
+    """The worker: pages from standard input until it closes, then the figures as JSON."""
+    index = Index(out_dir)
+    source = sys.stdin.buffer
+    while True:
+        try:
+            url, title, kind, date, html = pickle.load(source)
+        except EOFError:
+            break
+        start = time.perf_counter()
+        text = plain_text(html)
+        index.seconds += time.perf_counter() - start
+        index.add(url, title, kind, date, text)
+    figures = index.write()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.write(json.dumps(figures | {"worker_peak_mb": round(peak, 1)}))
+
+
 def is_indexed(meta: dict) -> bool:
     """Listings, topics, statistics and the search page say `search: false` (pages/_front.md)."""
     return meta.get("search") is not False
@@ -206,3 +282,7 @@ def describe(record) -> tuple[str, str]:
     """(kind, date) of a page's record for the results list; a course or teacher has no date."""
     date = getattr(record, "date", None)
     return kind_of(record), date.isoformat() if date else ""
+
+
+if __name__ == "__main__":
+    _work(sys.argv[1])
