@@ -148,7 +148,7 @@ def type_query(page, text: str, timeout: float = 15_000) -> list[str]:
     """Replace the search box's text by `text` as typed on a phone; the result paths, in order."""
     box = page.locator("#qc-search-input")
     box.fill("")
-    box.type(text)
+    box.press_sequentially(text)
     page.wait_for_function("q => document.getElementById('qc-search-results').getAttribute('data-query') === q",
                            arg=text.strip(), timeout=timeout)
     return page.eval_on_selector_all("#qc-search-results > li > a", "els => els.map(e => e.pathname)")

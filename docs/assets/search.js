@@ -121,10 +121,21 @@
 
   // --- one search ------------------------------------------------------------------------
 
+  // A word of Latin letters or digits at either end of a query may be the piece of a longer
+  // word of the page (举行202 in 举行2023年): it is checked in the text, not looked up, unless
+  // the query has nothing else to look up.
   function parse(query) {
     var parts = normalise(query).split(/\s+/).filter(Boolean);
-    var all = new Set();
-    parts.forEach(function (p) { tokens(p).forEach(function (t) { all.add(t); }); });
+    var all = new Set(), edges = new Set();
+    parts.forEach(function (p) {
+      var runs = p.match(RUNS) || [];
+      runs.forEach(function (run, i) {
+        var cut = !IS_CJK.test(run) && ((i === 0 && p.indexOf(run) === 0) ||
+                                        (i === runs.length - 1 && p.lastIndexOf(run) + run.length === p.length));
+        tokens(run).forEach(function (t) { (cut ? edges : all).add(t); });
+      });
+    });
+    if (!all.size) all = edges;
     return {query: query.trim(), parts: parts, tokens: Array.from(all)};
   }
 
