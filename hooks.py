@@ -32,7 +32,9 @@ def on_files(files, config):
     if _index is not None:  # a build that failed before its end left one
         _index.cancel()
         _index = None
-    if not _serving:  # a preview rebuilds on every save; the published build always indexes
+    # a preview rebuilds on every save; the published build always indexes (SEARCH_INDEX=off:
+    # `make bench` measuring the build without it)
+    if not _serving and os.environ.get("SEARCH_INDEX") != "off":
         _index = search.Background(Path(config.site_dir) / search.DIRECTORY)
         _records = search.records_by_src(site)
     hidden = set() if _serving else pages.withheld(site)  # a preview shows them, with a banner

@@ -4,8 +4,8 @@ Why not Pagefind (1.5.2, measured; see README "Search"): its extended build cuts
 jieba while the browser cuts the query with Intl.Segmenter, so a query that occurs in a page
 often finds nothing (乡土中国, 罗文斌); one query fetched 531-797 KB on a 5,000-item site, and
 indexing held ~300 KB per page. Here text and query are cut the SAME way, by rule, with no
-dictionary: a run of Chinese characters gives its overlapping pairs (乡土中国 → 乡土 土中 中国),
-a run of Latin letters or digits is one word. Every pair of a query that occurs in a page is a
+dictionary: a run of Chinese characters, digits and Latin letters gives its overlapping pairs
+(乡土中国 → 乡土 土中 中国; 第31期 → 第3 31 1期). Every pair of a query that occurs in a page is a
 pair of that page, so the page is a candidate: recall by construction. The browser
 (docs/assets/search.js) then checks the literal phrase in the page's text, ranks and excerpts.
 
@@ -42,8 +42,7 @@ from pathlib import Path
 # CJK unified ideographs (with extension A and the compatibility block): the characters that
 # are paired. Kept in step with CJK in docs/assets/search.js.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUNS = re.compile(f"[{CJK}]+|[0-9a-z]+")
-_IS_CJK = re.compile(f"[{CJK}]")
+_RUNS = re.compile(f"[{CJK}0-9a-z]+")
 # a space between two Chinese characters inside a paragraph is a line break of the source
 _CJK_GAP = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
 
@@ -87,15 +86,14 @@ def normalise(text: str) -> str:
 
 
 def tokens(text: str) -> set[str]:
-    """The distinct tokens of a text: overlapping character pairs of each Chinese run, and
-    whole words of Latin letters and digits. A lone Chinese character between punctuation
-    gives no token (a query of one character is refused by the search page)."""
+    """The distinct tokens of a text: the overlapping pairs of characters of each run of
+    Chinese characters, Latin letters and digits (教师16号 → 教师 师1 16 6号). Digits and
+    letters are paired like characters, not kept as words, so that a query cut inside a number
+    (举行202 of 举行2023年) still finds the page. A lone character gives no token (the search
+    page asks for two)."""
     out: set[str] = set()
     for run in _RUNS.findall(normalise(text)):
-        if _IS_CJK.match(run):
-            out.update(map(operator.add, run, run[1:]))  # the pairs, made in C
-        else:
-            out.add(run)
+        out.update(map(operator.add, run, run[1:]))  # the pairs, made in C
     return out
 
 

@@ -26,8 +26,8 @@ PER_KIND = 20  # 80 queries: a few seconds in the browser
 def test_text_and_queries_are_cut_by_the_same_rule():
     assert search.tokens("《乡土中国》") == {"乡土", "土中", "中国"}
     assert search.tokens("罗文斌") == {"罗文", "文斌"}
-    assert search.tokens("ＧＤＰ增长 2023年") == {"gdp", "增长", "2023"}  # full width, case, a lone 年
-    assert search.tokens("党") == set()
+    assert search.tokens("ＧＤＰ增长 2023年") == {"gd", "dp", "p增", "增长", "20", "02", "23", "3年"}  # full width, case
+    assert search.tokens("党") == search.tokens("党 校") == set()
 
 
 def test_plain_text_keeps_phrases_and_drops_the_pager():

@@ -1,14 +1,13 @@
 /* The search page's script (loaded by /search/ only). The index is written by macros/search.py:
-   a query is cut into the same tokens as the pages (pairs of Chinese characters, whole Latin
-   words), the shards of those tokens give the pages that hold them all, and the pages' own
+   a query is cut into the same tokens as the pages (pairs of characters: Chinese, digits,
+   letters), the shards of those tokens give the pages that hold them all, and the pages' own
    text (one small file each) confirms the literal words, ranks them and gives the excerpt.
    Results are built with DOM nodes and textContent only: no page data is parsed as HTML. */
 (function () {
   "use strict";
 
   var CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";  // the same ranges as CJK in macros/search.py
-  var RUNS = new RegExp("[" + CJK + "]+|[0-9a-z]+", "g");
-  var IS_CJK = new RegExp("^[" + CJK + "]");
+  var RUNS = new RegExp("[" + CJK + "0-9a-z]+", "g");
   var BATCH = 10;       // page texts fetched at once
   var SHOWN = 10;       // results shown before "更多结果"
   var MAX_FETCH = 30;   // page texts fetched per screen of results, at most
@@ -37,14 +36,9 @@
 
   function tokens(text) {
     var out = new Set();
-    var runs = normalise(text).match(RUNS) || [];
-    runs.forEach(function (run) {
-      if (IS_CJK.test(run)) {
-        var chars = Array.from(run);
-        for (var i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
-      } else {
-        out.add(run);
-      }
+    (normalise(text).match(RUNS) || []).forEach(function (run) {
+      var chars = Array.from(run);
+      for (var i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
     });
     return out;
   }
@@ -121,21 +115,10 @@
 
   // --- one search ------------------------------------------------------------------------
 
-  // A word of Latin letters or digits at either end of a query may be the piece of a longer
-  // word of the page (举行202 in 举行2023年): it is checked in the text, not looked up, unless
-  // the query has nothing else to look up.
   function parse(query) {
     var parts = normalise(query).split(/\s+/).filter(Boolean);
-    var all = new Set(), edges = new Set();
-    parts.forEach(function (p) {
-      var runs = p.match(RUNS) || [];
-      runs.forEach(function (run, i) {
-        var cut = !IS_CJK.test(run) && ((i === 0 && p.indexOf(run) === 0) ||
-                                        (i === runs.length - 1 && p.lastIndexOf(run) + run.length === p.length));
-        tokens(run).forEach(function (t) { (cut ? edges : all).add(t); });
-      });
-    });
-    if (!all.size) all = edges;
+    var all = new Set();
+    parts.forEach(function (p) { tokens(p).forEach(function (t) { all.add(t); }); });
     return {query: query.trim(), parts: parts, tokens: Array.from(all)};
   }
 
