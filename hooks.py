@@ -96,3 +96,10 @@ def on_post_build(config):
         if os.environ.get("SEARCH_FIGURES"):  # `make bench` reads what indexing cost
             Path(os.environ["SEARCH_FIGURES"]).write_text(json.dumps(figures), encoding="utf-8")
         _index = None
+
+
+def on_build_error(error):
+    global _index
+    if _index is not None:  # a failed build publishes nothing: stop its indexer too
+        _index.cancel()
+        _index = None

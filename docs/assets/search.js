@@ -69,7 +69,11 @@
   }
 
   function loadMeta() {
-    if (!meta) meta = fetchOk(new URL("meta.json", base), "json");
+    // revalidated each time: its stamp names the shards and page files of this very build
+    if (!meta) meta = fetch(new URL("meta.json", base), {cache: "no-cache"}).then(function (response) {
+      if (!response.ok) throw new Error("meta.json: HTTP " + response.status);
+      return response.json();
+    });
     return meta;
   }
 
