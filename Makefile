@@ -53,9 +53,10 @@ audit: $(BIN)/.installed browser node_modules/.installed
 
 # Build speed: a synthetic school of N = 1,000, 2,000 and 5,000 news items built with the real
 # configuration beside a bare Material build of the same pages; then the preview's reload time.
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed browser
 	cd bench && ../$(BIN)/python run.py 1000 2000 5000
 	cd bench && ../$(BIN)/python serve_reload.py 5000
+	cd bench && ../$(BIN)/python search_recall.py 5000
 
 .PHONY: server-tools nginx deploy rollback
 

@@ -1,6 +1,9 @@
 """MkDocs events: connect the index to MkDocs, nothing more."""
 from __future__ import annotations
 
+import html as html_text
+import json
+import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,6 +19,8 @@ _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
 _generated_dir: Path | None = None  # in a preview, generated pages are files, rewritten only when changed
 _built: set[str] = set()  # a preview's pages (paths in site/) of the last good build
+_index: search.Background | None = None  # the search index being written (published builds only)
+_records: dict = {}  # docs path → record, for the kind and date of each search result
 
 
 def on_startup(command, dirty):
@@ -34,12 +39,21 @@ def on_config(config):
 
 
 def on_files(files, config):
+    global _index, _records
     escape_macro_output(config)
     if content_problems(config):
         for file in files.documentation_pages():
             files.remove(file)  # every page will be the list of problems (on_post_build)
         return files
     site = current_site(config)
+    if _index is not None:  # a build that failed before its end left one
+        _index.cancel()
+        _index = None
+    # a preview rebuilds on every save; the published build always indexes (SEARCH_INDEX=off:
+    # `make bench` measuring the build without it)
+    if not _serving and os.environ.get("SEARCH_INDEX") != "off":
+        _index = search.Background(Path(config.site_dir) / search.DIRECTORY)
+        _records = search.records_by_src(site)
     hidden = set() if _serving else pages.withheld(site)  # a preview shows them, with a banner
     for file in [f for f in files if f.src_uri in hidden]:
         files.remove(file)  # drafts and future items are published nowhere
@@ -92,10 +106,15 @@ def on_page_content(html, page, config, files):
     record = site.by_src.get(page.file.src_uri)
     if _serving and wechat.offered(site, record):  # the 公众号 edition, never published
         html = wechat.preview(config.site_dir, site, record, html, published_site_url(config), config.site_name)
-    return pages.frame(site, record, html) if record else html
+    html = pages.frame(site, record, html) if record else html
+    if _index is not None and search.is_indexed(page.meta):
+        kind, date = search.describe(_records.get(page.file.src_uri))
+        _index.add(page.url, html_text.unescape(page.title or ""), kind, date, html)  # the title was escaped for Material
+    return html
 
 
 def on_post_build(config):
+    global _index
     problems = content_problems(config) or (render_problems() if _serving else None)
     if problems:
         preview.write(config.site_dir, problems, _built)
@@ -104,11 +123,23 @@ def on_post_build(config):
         _built.clear()
         _built.update(p.relative_to(config.site_dir).as_posix() for p in Path(config.site_dir).rglob("*.html"))
     pages.write_covers(current_site(config), config.site_dir)
-    if not _serving:  # a preview rebuilds on every save; the published build always indexes
-        # .gz twins for nginx's gzip_static: the pages are compressed while Pagefind (another
-        # process) indexes them, then Pagefind's own files once it has written them
-        with ThreadPoolExecutor(1) as pool:
-            indexing = pool.submit(search.index, config.site_dir)
-            precompress.compress_site(config.site_dir, skip=(search.FOLDER,))
-            indexing.result()
-        precompress.compress_site(Path(config.site_dir) / search.FOLDER)
+    if _serving:
+        return
+    # .gz twins for nginx's gzip_static: the pages are compressed while the search worker
+    # finishes its index, then the index's own files
+    with ThreadPoolExecutor(1) as pool:
+        compressing = pool.submit(precompress.compress_site, config.site_dir, skip=(search.FOLDER,))
+        if _index is not None:
+            figures = _index.write()
+            if os.environ.get("SEARCH_FIGURES"):  # `make bench` reads what indexing cost
+                Path(os.environ["SEARCH_FIGURES"]).write_text(json.dumps(figures), encoding="utf-8")
+            _index = None
+        compressing.result()
+    precompress.compress_site(Path(config.site_dir) / search.FOLDER)
+
+
+def on_build_error(error):
+    global _index
+    if _index is not None:  # a failed build publishes nothing: stop its indexer too
+        _index.cancel()
+        _index = None

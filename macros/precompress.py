@@ -17,7 +17,7 @@ from pathlib import Path
 
 # HTML, CSS, JS, XML (feeds, sitemap), JSON (Pagefind's entry), SVG, text. Not source maps:
 # readers never fetch them.
-SUFFIXES = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt", ".webmanifest")
+SUFFIXES = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt", ".webmanifest", ".bin")  # .bin: search shards
 # Measured on the demo site's text files (6 MB, best of six): level 5 writes 26.4 % of the raw
 # size in 0.10 s; level 6 is 0.9 % smaller but takes 1.65 times as long, level 9 is 1.2 % smaller
 # and five times as long, level 4 is 3 % larger. Level 5: small files, cheap build.

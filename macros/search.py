@@ -1,32 +1,287 @@
-"""The search index: Pagefind, run over the built site.
+"""The search index: character bigrams of our own, written while the site is built.
 
-Why Pagefind: Material's own search loads one index of the whole site on every page
-(7.2 MB for 500 Chinese posts, 29 MB for 2,000); Pagefind's extended build segments
-Chinese and splits its index into chunks that a query fetches on demand, so a page
-loads nothing for search and a query loads a few chunks whatever the size of the site.
+Why not Pagefind (1.5.2, measured; see README "Search"): its extended build cuts Chinese with
+jieba while the browser cuts the query with Intl.Segmenter, so a query that occurs in a page
+often finds nothing (乡土中国, 罗文斌); one query fetched 531-797 KB on a 5,000-item site, and
+indexing held ~300 KB per page. Here text and query are cut the SAME way, by rule, with no
+dictionary: a run of Chinese characters, digits and Latin letters gives its overlapping pairs
+(乡土中国 → 乡土 土中 中国; 第31期 → 第3 31 1期). Every pair of a query that occurs in a page is a
+pair of that page, so the page is a candidate: recall by construction. The browser
+(docs/assets/search.js) then checks the literal phrase in the page's text, ranks and excerpts.
 
-Why the command line after the build, not Pagefind's Python API page by page while
-MkDocs renders: its service client (pagefind 1.5.2) sleeps 100 ms before reading each
-response, so 6,000 pages would take ten minutes; the CLI indexes them in seconds.
+Files, under site/search/idx/ (the browser fetches only what a query needs):
+  meta.json     {"v": 1, "shards": N, "pages": P, "stamp": crc32 of the shards}
+  s/<h>.bin     shard h (hex) holds every token whose crc32(UTF-8) & (N-1) == h:
+                  token length, token (UTF-8), count, page ids (delta varints),
+                  count, ids of the pages whose TITLE has the token (delta varints)
+  f/<id>.json   one page: {"u": url, "t": title, "k": kind, "d": date, "x": plain text}
+
+Memory stays linear and small: postings are appended as bytes to one of BUCKETS bytearrays
+while pages arrive (never a dict of all tokens holding lists); each bucket is grouped by token
+only when the shards are written, one at a time. The core imports nothing from MkDocs.
 """
 from __future__ import annotations
 
+import html as htmllib
+import json
+import operator
+import os
+import pickle
+import queue
+import re
+import resource
 import subprocess
 import sys
+import threading
+import time
+import unicodedata
+import zlib
+from collections import defaultdict
+from pathlib import Path
+
+# CJK unified ideographs (with extension A and the compatibility block): the characters that
+# are paired. Kept in step with CJK in docs/assets/search.js.
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUNS = re.compile(f"[{CJK}0-9a-z]+")
+# a space between two Chinese characters inside a paragraph is a line break of the source
+_CJK_GAP = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
+
+BUCKETS = 1 << 14  # hash buckets while indexing; the N shards are these merged (N divides it)
+SHARD_BYTES = 4096  # aim of an average shard; a query fetches one shard per distinct token
+FORMAT = 1
+DIRECTORY = "search/idx"  # under site/, beside the search page
+FOLDER = DIRECTORY  # the name main's precompress step (hooks.py) uses for the index folder
+
+KINDS = {"NewsItem": "新闻", "Note": "学习笔记", "Bulletin": "简报", "Course": "课程", "Instructor": "师资"}
+PAGE_KIND = "页面"
+
+# --- text ---------------------------------------------------------------------------
+
+_DROP = re.compile(r"<(script|style|svg|nav|template)\b.*?</\1\s*>", re.S | re.I)  # nav: the pager's titles
+_TITLE = re.compile(r"<h1\b[^>]*>.*?</h1\s*>", re.S | re.I)
+_BLOCK = re.compile(r"</?(p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|thead|tbody|tr|td|th|blockquote|pre|br|hr|"
+                    r"figure|figcaption|section|article|header|footer|img)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_WHITE = re.compile(r"\s+")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+_LINES = re.compile(r"\s*\n\s*")
 
 
-FOLDER = "pagefind"  # where Pagefind writes its script and index, under the site
+def plain_text(content_html: str) -> str:
+    """The readable text of a page's content HTML, without its h1 (the title is kept apart),
+    the pager's neighbour titles, scripts and drawings. Block elements become line breaks,
+    inline ones vanish, so 党的<a>二十大</a>精神 stays one phrase. Regular expressions, not an
+    HTML parser: the HTML is our own Markdown's output, and this runs once per page."""
+    text = _DROP.sub(" ", content_html)
+    text = _TITLE.sub("\n", text, count=1)
+    text = _WHITE.sub(" ", text)  # HTML whitespace; paragraphs are the block tags below
+    text = _TAG.sub("", _BLOCK.sub("\n", text))
+    text = _SPACES.sub(" ", htmllib.unescape(text))
+    text = _LINES.sub("\n", _CJK_GAP.sub("", text)).strip()
+    return text
 
-# The pages worth finding: the records' own pages and the ordinary ones. Listings, topics,
-# statistics and the search page are left out (they carry pagefind: false anyway); not even
-# reading them saves a fifth of the indexing time.
-PAGES = ("{index.html,about/**/*.html,news/[0-9]*/*/index.html,notes/*/*/index.html,"
-         "courses/*/index.html,instructors/*/index.html,bulletins/*/index.html}")
+
+def normalise(text: str) -> str:
+    """What is compared: NFKC (full-width Ａ１ → a1) and lower case. Same in search.js."""
+    return unicodedata.normalize("NFKC", text).lower()
 
 
-def index(site_dir: str) -> None:
-    """Write site_dir/pagefind/; raise with Pagefind's own message if it fails."""
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", site_dir, "--glob", PAGES, "--silent"],
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"Pagefind 建立搜索索引失败：{result.stderr or result.stdout}")
+def tokens(text: str) -> set[str]:
+    """The distinct tokens of a text: the overlapping pairs of characters of each run of
+    Chinese characters, Latin letters and digits (教师16号 → 教师 师1 16 6号). Digits and
+    letters are paired like characters, not kept as words, so that a query cut inside a number
+    (举行202 of 举行2023年) still finds the page. A lone character gives no token (the search
+    page asks for two)."""
+    out: set[str] = set()
+    for run in _RUNS.findall(normalise(text)):
+        out.update(map(operator.add, run, run[1:]))  # the pairs, made in C
+    return out
+
+
+def kind_of(record) -> str:
+    """新闻, 学习笔记, 简报, 课程, 师资 by the record's type; 页面 for an ordinary page."""
+    return KINDS.get(type(record).__name__, PAGE_KIND) if record is not None else PAGE_KIND
+
+
+# --- the index ------------------------------------------------------------------------
+
+
+def varint(n: int, out: bytearray) -> None:
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+
+
+def _deltas(ids: list[int], out: bytearray) -> None:
+    varint(len(ids), out)
+    previous = -1
+    deltas = []
+    for i in ids:
+        deltas.append(i - previous)
+        previous = i
+    if deltas and max(deltas) < 0x80:  # the common case, one byte each: written in C
+        out += bytes(deltas)
+    else:
+        for d in deltas:
+            varint(d, out)
+
+
+class Index:
+    """Pages in, index files out. `add` each page (in any order of ids), then `write`."""
+
+    def __init__(self, out_dir: str | os.PathLike):
+        self.out = Path(out_dir)
+        (self.out / "f").mkdir(parents=True, exist_ok=True)
+        self.buckets = [bytearray() for _ in range(BUCKETS)]
+        self.pages = 0
+        self.seconds = 0.0  # time spent indexing, for `make bench`
+
+    def add(self, url: str, title: str, kind: str, date: str, text: str) -> int:
+        start = time.perf_counter()
+        pid = self.pages
+        self.pages += 1
+        fragment = {"u": url, "t": title, "k": kind, "d": date, "x": text}
+        (self.out / "f" / f"{pid}.json").write_text(json.dumps(fragment, ensure_ascii=False), encoding="utf-8")
+        in_title = tokens(title)
+        body = pid.to_bytes(3, "little")
+        plain, titled = b"\0" + body + b"\0", b"\0" + body + b"\1"
+        buckets, mask = self.buckets, BUCKETS - 1
+        for token in tokens(title + "\n" + text):
+            key = token.encode("utf-8")
+            buckets[zlib.crc32(key) & mask] += key + (titled if token in in_title else plain)
+        self.seconds += time.perf_counter() - start
+        return pid
+
+    def write(self) -> dict:
+        """Write meta.json and the shards; return the figures (pages, shards, bytes)."""
+        start = time.perf_counter()
+        total = sum(len(b) for b in self.buckets)
+        shards = 1
+        while shards < BUCKETS and total / shards > SHARD_BYTES * 2:  # records are ~2× the postings
+            shards *= 2
+        (self.out / "s").mkdir(exist_ok=True)
+        written, stamp = 0, 0
+        for shard in range(shards):
+            data = bytearray()
+            for bucket in range(shard, BUCKETS, shards):
+                data += _encode(self.buckets[bucket])
+                self.buckets[bucket] = bytearray()  # freed as soon as written
+            # every shard, even empty: a missing file would be a 404 in the reader's console
+            (self.out / "s" / f"{shard:x}.bin").write_bytes(data)
+            written += len(data)
+            stamp = zlib.crc32(data, stamp)
+        # the stamp changes with the index, so that a browser never mixes old and new files
+        meta = {"v": FORMAT, "shards": shards, "pages": self.pages, "stamp": f"{stamp:08x}"}
+        (self.out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        self.seconds += time.perf_counter() - start
+        return meta | {"bytes": written, "seconds": self.seconds}
+
+
+def _encode(records: bytearray) -> bytes:
+    """One bucket's records (token NUL id(3) flag)… grouped by token, ids in order."""
+    pages: dict[bytes, list[int]] = defaultdict(list)
+    titles: dict[bytes, list[int]] = defaultdict(list)
+    i, end = 0, len(records)
+    view = bytes(records)
+    while i < end:
+        j = view.index(0, i)
+        key = view[i:j]
+        pid = int.from_bytes(view[j + 1:j + 4], "little")
+        pages[key].append(pid)
+        if view[j + 4]:
+            titles[key].append(pid)
+        i = j + 5
+    out = bytearray()
+    for key, ids in pages.items():
+        varint(len(key), out)
+        out += key
+        _deltas(sorted(ids), out)
+        _deltas(sorted(titles.get(key, ())), out)
+    return bytes(out)
+
+
+class Background:
+    """The index written by a second process while MkDocs renders pages in this one: the
+    build machine's second core does the indexing, and only writing the shards at the end
+    is waited for. Pages are sent as HTML (pickled, through the worker's standard input, by
+    a thread, so that rendering never waits for indexing); the worker extracts their text.
+    A subprocess, not multiprocessing: its spawn re-runs the main script of whoever builds
+    (bench/build_once.py has no __main__ guard), its fork would copy MkDocs' memory."""
+
+    def __init__(self, out_dir: str | os.PathLike):
+        root = str(Path(__file__).resolve().parents[1])  # where `macros` is importable from
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen([sys.executable, "-m", "macros.search", str(out_dir)], env=env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.pages: queue.SimpleQueue = queue.SimpleQueue()
+        self.feeder = threading.Thread(target=self._feed, name="search-feeder", daemon=True)
+        self.feeder.start()
+
+    def _feed(self) -> None:
+        try:
+            for item in iter(self.pages.get, None):
+                pickle.dump(item, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.process.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # the worker has died: write() reports its error
+
+    def add(self, url: str, title: str, kind: str, date: str, html: str) -> None:
+        self.pages.put((url, title, kind, date, html))
+
+    def write(self) -> dict:
+        """Wait for the worker to write the index; its figures, with the time waited here."""
+        start = time.perf_counter()
+        self.pages.put(None)
+        self.feeder.join()
+        self.process.stdin = None  # closed by the feeder; communicate() would flush it
+        out, err = self.process.communicate()
+        if self.process.returncode != 0:
+            raise RuntimeError(f"建立搜索索引失败：{err.decode('utf-8', 'replace')[-3000:]}")
+        return json.loads(out) | {"waited": time.perf_counter() - start}
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _work(out_dir: str) -> None:
+    """The worker: pages from standard input until it closes, then the figures as JSON."""
+    index = Index(out_dir)
+    source = sys.stdin.buffer
+    while True:
+        try:
+            url, title, kind, date, html = pickle.load(source)
+        except EOFError:
+            break
+        start = time.perf_counter()
+        text = plain_text(html)
+        index.seconds += time.perf_counter() - start
+        index.add(url, title, kind, date, text)
+    figures = index.write()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.write(json.dumps(figures | {"worker_peak_mb": round(peak, 1)}))
+
+
+def is_indexed(meta: dict) -> bool:
+    """Listings, topics, statistics and the search page say `search: false` (pages/_front.md)."""
+    return meta.get("search") is not False
+
+
+def records_by_src(site) -> dict:
+    """Each indexed record by its docs path: its kind and date are shown in the results."""
+    from . import urls
+
+    generated = {urls.src_of(r): r for r in [*site.courses.values(), *site.instructors.values()]}
+    return generated | site.by_src
+
+
+def describe(record) -> tuple[str, str]:
+    """(kind, date) of a page's record for the results list; a course or teacher has no date."""
+    date = getattr(record, "date", None)
+    return kind_of(record), date.isoformat() if date else ""
+
+
+if __name__ == "__main__":
+    _work(sys.argv[1])

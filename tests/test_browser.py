@@ -85,44 +85,4 @@ def test_the_dark_scheme_switches_on_and_stays(origin, page):
     assert not seen.errors, seen.errors
 
 
-# A query, and a page that must be among its results (by URL path): news, a note or course
-# by its title, an instructor by name. Chinese words are segmented by Pagefind's extended build.
-QUERIES = [
-    ("乡村振兴", r"/news/2023/yuntai-xiangcun-zhenxing-ban/"),
-    ("二十大", r"/courses/ershida-jingshen-jiedu/"),
-    ("党的二十大精神系统解读", r"/courses/ershida-jingshen-jiedu/"),
-    ("林国栋", r"/instructors/lin-guodong/"),
-    ("差序格局", r"/notes/reading-club/xiangtu-zhongguo/"),
-]
-
-
-@pytest.mark.parametrize("query, expected", QUERIES, ids=[q for q, _ in QUERIES])
-def test_chinese_search_by_touch_finds_the_page(origin, page, query, expected):
-    header_search = phone.visit(page, origin, "/news/")
-    assert not header_search.errors
-    page.tap("a.md-header__button[href$='search/']")  # the magnifier in the header
-    page.wait_for_url("**/search/")
-    page.wait_for_selector("#search input")
-    before = len(page.context.pages)  # noqa: F841 - one tab throughout
-    sizes = []
-    page.on("response", lambda r: r.request.method == "GET" and sizes.append(len(r.body())))
-    page.tap("#search input")
-    page.keyboard.type(query)
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
-    page.wait_for_load_state("networkidle")
-    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.pathname)")
-    # Pagefind shows five results, then a "more" button: look through all of them
-    while page.query_selector(".pagefind-ui__button") and expected not in links:
-        page.tap(".pagefind-ui__button")
-        page.wait_for_load_state("networkidle")
-        links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.pathname)")
-    assert expected in links, (query, links)
-    assert sum(sizes) <= 500 * 1024, f"the query {query} transferred {sum(sizes) // 1024} KB"
-
-
-def test_a_phone_downloads_a_small_cover_not_the_original(origin, page):
-    seen = phone.visit(page, origin, "/news/2025/sizhong-quanhui-yantaoban/")
-    images = [u for u in seen.requests if u.endswith(".jpg")]
-    assert images and all("/covers/" in u for u in images), images
-    assert any(u.endswith("-720.jpg") for u in images), images  # 360 px × 2 device pixels
-    assert not any(u.endswith("-1080.jpg") for u in images)
+# Search by touch (the header's magnifier, queries typed) is tested in tests/test_search.py.

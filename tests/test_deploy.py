@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "deploy" / "deploy.sh"
-FILES = ["index.html", "news/index.html", "assets/site.css", "pagefind/pagefind-entry.json"]
+FILES = ["index.html", "news/index.html", "assets/site.css", "search/idx/meta.json"]
 SIZE = 400_000  # big enough that copying a release takes a while
 
 

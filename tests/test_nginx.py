@@ -77,8 +77,8 @@ def test_no_page_breaks_the_content_security_policy(site, served, browser):
     try:
         for url in _pages(site):
             seen = phone.visit(page, served, urllib.parse.quote(url, safe="/?="))
-            if url.startswith("/search/?q="):  # Pagefind's WebAssembly has run: results are shown
-                page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
+            if url.startswith("/search/?q="):  # the index's shards and page texts are fetched: results shown
+                page.wait_for_selector(".qc-search__title", timeout=10_000)
                 page.wait_for_load_state("networkidle")
             assert not seen.foreign(served), f"{url} loads from elsewhere: {seen.foreign(served)}"
             footers += url != CHINESE_PATH and page.locator(".qc-filing").is_visible()
@@ -147,8 +147,8 @@ def test_no_page_has_inline_script_or_style(site):
     ("/assets/site.css", "text/css"),
     ("/assets/javascripts/md-base.js", "application/javascript"),
     ("/sitemap.xml", "text/xml"),
-    ("/pagefind/pagefind-entry.json", "application/json"),
-    ("/pagefind/pagefind-ui.js", "application/javascript"),
+    ("/search/idx/meta.json", "application/json"),
+    ("/assets/search.js", "application/javascript"),
     ("/assets/filing/dzjg.svg", "image/svg+xml"),
     ("/404.html", "text/html"),
 ])
@@ -172,7 +172,7 @@ def test_security_headers_on_every_response(served):
         csp = response.getheader("Content-Security-Policy")
         directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
         assert directives["default-src"] == "'self'"
-        assert directives["script-src"] == "'self' 'wasm-unsafe-eval'"  # Pagefind's WebAssembly
+        assert directives["script-src"] == "'self'"
         assert directives["style-src"] == "'self'"
         assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'self'"
         assert "unsafe-inline" not in csp and "http" not in csp and "*" not in csp
@@ -186,11 +186,12 @@ def test_security_headers_on_every_response(served):
 def test_fingerprinted_assets_are_cached_for_a_year_html_is_revalidated(site, served):
     css = next(site.glob("assets/stylesheets/main.*.min.css")).relative_to(site).as_posix()
     js = next(site.glob("assets/javascripts/bundle.*.min.js")).relative_to(site).as_posix()
-    fragment = next(site.glob("pagefind/fragment/*")).relative_to(site).as_posix()
-    for path in (css, js, fragment):
+    shard = next(site.glob("search/idx/s/*.bin")).relative_to(site).as_posix()  # fetched with ?v=<build>
+    text = next(site.glob("search/idx/f/*.json")).relative_to(site).as_posix()
+    for path in (css, js, shard, text):
         response, _ = get(served, "/" + path)
         assert response.getheader("Cache-Control") == "public, max-age=31536000, immutable", path
-    for path in ("/", "/news/", "/assets/site.css", "/pagefind/pagefind-entry.json", "/sitemap.xml"):
+    for path in ("/", "/news/", "/assets/site.css", "/search/idx/meta.json", "/sitemap.xml"):
         response, _ = get(served, path, GZIP)
         assert response.getheader("Cache-Control") == "no-cache", path
         etag, modified = response.getheader("ETag"), response.getheader("Last-Modified")
