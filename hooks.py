@@ -128,14 +128,14 @@ def on_post_build(config):
     # .gz twins for nginx's gzip_static: the pages are compressed while the search worker
     # finishes its index, then the index's own files
     with ThreadPoolExecutor(1) as pool:
-        compressing = pool.submit(precompress.compress_site, config.site_dir, skip=(search.FOLDER,))
+        compressing = pool.submit(precompress.compress_site, config.site_dir, skip=("search",))
         if _index is not None:
             figures = _index.write()
             if os.environ.get("SEARCH_FIGURES"):  # `make bench` reads what indexing cost
                 Path(os.environ["SEARCH_FIGURES"]).write_text(json.dumps(figures), encoding="utf-8")
             _index = None
         compressing.result()
-    precompress.compress_site(Path(config.site_dir) / search.FOLDER)
+    precompress.compress_site(Path(config.site_dir) / "search")
 
 
 def on_build_error(error):

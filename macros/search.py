@@ -50,7 +50,6 @@ BUCKETS = 1 << 14  # hash buckets while indexing; the N shards are these merged 
 SHARD_BYTES = 4096  # aim of an average shard; a query fetches one shard per distinct token
 FORMAT = 1
 DIRECTORY = "search/idx"  # under site/, beside the search page
-FOLDER = DIRECTORY  # the name main's precompress step (hooks.py) uses for the index folder
 
 KINDS = {"NewsItem": "新闻", "Note": "学习笔记", "Bulletin": "简报", "Course": "课程", "Instructor": "师资"}
 PAGE_KIND = "页面"

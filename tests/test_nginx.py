@@ -147,7 +147,7 @@ def test_no_page_has_inline_script_or_style(site):
     ("/assets/site.css", "text/css"),
     ("/assets/javascripts/md-base.js", "application/javascript"),
     ("/sitemap.xml", "text/xml"),
-    ("/search/idx/meta.json", "application/json"),
+    ("/search/idx/f/0.json", "application/json"),  # a page's text in the search index
     ("/assets/search.js", "application/javascript"),
     ("/assets/filing/dzjg.svg", "image/svg+xml"),
     ("/404.html", "text/html"),

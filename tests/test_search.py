@@ -156,7 +156,10 @@ def test_queries_that_pagefind_missed_are_found(searching, pages, query):
     wanted = sq.containing(pages, query)
     assert wanted, f"{query} is not in the demo any more: choose another"
     found = sq.type_query(searching, query)
-    assert set(wanted[:5]) <= set(found[:5]), (wanted, found)
+    if len(wanted) <= 5:
+        assert set(wanted) <= set(found[:5]), (wanted, found)
+    else:  # more pages hold it than a screen shows: the first five all hold it
+        assert len(found) >= 5 and set(found[:5]) <= set(wanted), (wanted, found)
 
 
 def _titles(page) -> list[str]:
