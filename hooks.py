@@ -1,18 +1,20 @@
 """MkDocs events: connect the index to MkDocs, nothing more."""
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import pages, search
+from macros import images, pages, search
 from macros.mkdocs_adapter import current_site
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
 _generated_dir: Path | None = None  # in a preview, generated pages are files, rewritten only when changed
+_covers: images.Resizer | None = None  # resizing covers in other processes while pages render
 
 
 def on_startup(command, dirty):
@@ -33,6 +35,8 @@ def on_files(files, config):
             file.dest_uri = moved[file.src_uri]
             for cached in ("url", "abs_dest_path"):
                 file.__dict__.pop(cached, None)
+    global _covers
+    _covers = images.Resizer(_cover_cache(config), Path(config.site_dir)).start(pages.cover_jobs(site, _serving))
     _html.clear()
     for page in pages.generate(site, config.site_url or "/", config.site_name):
         if page.src_uri in files.src_uris:
@@ -41,6 +45,11 @@ def on_files(files, config):
         if page.html:
             _html[page.src_uri] = page.html
     return files
+
+
+def _cover_cache(config) -> Path:
+    """Resized covers, kept between builds (and by CI) beside mkdocs.yml; QC_COVER_CACHE moves it."""
+    return Path(os.environ.get("QC_COVER_CACHE") or Path(config.config_file_path).parent / ".cache" / "covers")
 
 
 def _generated(config, page) -> File:
@@ -72,6 +81,7 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_build(config):
-    pages.write_covers(current_site(config), config.site_dir)
-    if not _serving:  # a preview rebuilds on every save; the published build always indexes
+    _covers.finish(prune=not _serving)  # a full build knows every cover: drop the cache's others
+    # QC_SEARCH=off: `make bench` times the build without the search index, to separate the two
+    if not _serving and os.environ.get("QC_SEARCH") != "off":  # a preview rebuilds on every save; the published build always indexes
         search.index(config.site_dir)
