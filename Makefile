@@ -28,7 +28,7 @@ serve: $(BIN)/.installed
 	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:$(PORT)
 
 clean:
-	rm -rf site $(VENV)
+	rm -rf site $(VENV) .cache/covers
 
 # Each bulletin as an A4 PDF in pdf/, printed by headless Chromium (needs chromium and fonts-noto-cjk).
 pdf: build
