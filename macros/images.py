@@ -15,10 +15,12 @@ MkDocs' rendering (which holds one core), and is collected after the build.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
+import json
 import os
 import shutil
-from concurrent.futures import Future, ProcessPoolExecutor
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +35,6 @@ QUALITY = 78
 # Part of every cached file's name: change it whenever the resizing changes (widths aside,
 # which are in the name already) so that every variant is made again.
 RECIPE = "v2"
-BATCH = 16  # photos per task sent to a worker: fewer round trips, still an even spread
 
 
 @dataclass(frozen=True)
@@ -140,14 +141,17 @@ def _link(cached: Path, target: Path) -> None:
 
 
 class Resizer:
-    """Resizes covers in worker processes while the build goes on; finish() waits for them."""
+    """Resizes covers in worker processes while the build goes on; finish() waits for them.
+
+    Workers are plain `python -m macros.images` processes given their share of the photos in
+    a file, not a multiprocessing pool: a pool's spawned workers re-import the main script,
+    which for a build started from a script without a __main__ guard means building again."""
 
     def __init__(self, cache_dir: Path, site_dir: Path, workers: int | None = None):
         self.cache_dir, self.site_dir = Path(cache_dir), Path(site_dir)
         # MkDocs renders on one core: the others resize
         self.workers = workers or max(1, (os.cpu_count() or 2) - 1)
-        self._pool: ProcessPoolExecutor | None = None
-        self._futures: list[Future] = []
+        self._procs: list[tuple[subprocess.Popen, str]] = []
         self._keys: list[tuple] = []
         self.resized = 0
 
@@ -159,29 +163,47 @@ class Resizer:
         self._keys = [self._key(job) for job in todo]
         todo = [job for job, key in zip(todo, self._keys)
                 if key not in _done or not all((self.site_dir / url).exists() for url, _, _ in job.variants)]
-        if not todo:
-            return self
-        # spawn, not fork: a forked worker would carry a copy of the build's memory
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-        for i in range(0, len(todo), BATCH):
-            self._futures.append(self._pool.submit(process, todo[i:i + BATCH], str(self.cache_dir), str(self.site_dir)))
+        shares = [todo[k::self.workers] for k in range(self.workers)]
+        package_parent = str(Path(__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
+        for share in filter(None, shares):
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+                json.dump([[job.source, job.variants] for job in share], f)
+            proc = subprocess.Popen([sys.executable, "-m", "macros.images", f.name, str(self.cache_dir), str(self.site_dir)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+            self._procs.append((proc, f.name))
         return self
 
     def finish(self, prune: bool = False) -> None:
         """Wait for every variant; with prune, delete cached variants this build did not use
         (a full build knows every cover: the cache stays the size of the site's covers)."""
         used: set[str] = set()
-        try:
-            for future in self._futures:
-                files, resized = future.result()
-                used.update(files)
-                self.resized += resized
-        finally:
-            if self._pool:
-                self._pool.shutdown(cancel_futures=True)
-            self._pool, self._futures = None, []
+        failed = []
+        for proc, share in self._procs:
+            out, err = proc.communicate()
+            os.unlink(share)
+            if proc.returncode:
+                failed.append(err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}")
+                continue
+            result = json.loads(out)
+            used.update(result["used"])
+            self.resized += result["resized"]
+        self._procs = []
+        if failed:
+            raise RuntimeError("；".join(failed))
         _done.update(self._keys)
         if prune and self.cache_dir.is_dir():
             for path in self.cache_dir.glob("*/*"):
                 if str(path) not in used and not path.name.endswith(".tmp"):
                     path.unlink()
+
+
+if __name__ == "__main__":  # a worker: python -m macros.images SHARE.json CACHE_DIR SITE_DIR
+    share_file, cache_dir, site_dir = sys.argv[1:4]
+    with open(share_file, encoding="utf-8") as f:
+        share = [Job(source, tuple(tuple(v) for v in variants)) for source, variants in json.load(f)]
+    try:
+        used, resized = process(share, cache_dir, site_dir)
+    except RuntimeError as error:
+        sys.exit(str(error))
+    print(json.dumps({"used": used, "resized": resized}))
