@@ -91,3 +91,13 @@ def test_make_clean_clears_the_cover_cache_only(tmp_path):
     assert not (tmp_path / ".cache/covers").exists()
     assert not (tmp_path / "site").exists()
     assert (tmp_path / ".cache/pip/keep.whl").exists()  # GitLab keeps pip's cache there
+
+
+def test_a_photo_turned_by_exif_is_resized_upright(tmp_path):
+    source = tmp_path / "turned.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera was held upright: turn 90° to show
+    Image.effect_noise((1000, 667), 40).convert("RGB").save(source, "JPEG", exif=exif)
+    resize({source: ["news-t"]}, tmp_path / "cache", tmp_path / "site")
+    assert Image.open(tmp_path / "site/covers/news-t-360.jpg").size == (360, 540)
+    assert not (tmp_path / "site/covers/news-t-720.jpg").exists()  # none wider than the photo (667)
