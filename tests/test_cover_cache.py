@@ -101,3 +101,14 @@ def test_a_photo_turned_by_exif_is_resized_upright(tmp_path):
     resize({source: ["news-t"]}, tmp_path / "cache", tmp_path / "site")
     assert Image.open(tmp_path / "site/covers/news-t-360.jpg").size == (360, 540)
     assert not (tmp_path / "site/covers/news-t-720.jpg").exists()  # none wider than the photo (667)
+
+
+def test_ci_keeps_the_cover_cache():
+    import yaml
+    github = yaml.safe_load((ROOT / ".github/workflows/site.yml").read_text(encoding="utf-8"))
+    build = github["jobs"]["build"]["steps"]
+    cache = next(i for i, s in enumerate(build) if s.get("uses", "").startswith("actions/cache@"))
+    assert build[cache]["with"]["path"] == ".cache/covers"
+    assert cache < next(i for i, s in enumerate(build) if s.get("run") == "make build")
+    gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert ".cache/covers" in gitlab["cache"]["paths"]
