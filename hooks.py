@@ -107,6 +107,11 @@ def on_page_content(html, page, config, files):
     return pages.frame(site, record, html) if record else html
 
 
+def on_build_error(error):
+    if _covers:
+        _covers.abandon()
+
+
 def on_post_build(config):
     _covers.finish(prune=not _serving)  # a full build knows every cover: drop the cache's others
     # QC_SEARCH=off: `make bench` times the build without the search index, to separate the two

@@ -202,6 +202,15 @@ class Resizer:
                     path.unlink()
 
 
+    def abandon(self) -> None:
+        """The build failed: stop the workers (their finished variants stay cached)."""
+        for proc, share in self._procs:
+            proc.kill()
+            proc.communicate()
+            os.unlink(share)
+        self._procs = []
+
+
 if __name__ == "__main__":  # a worker: python -m macros.images SHARE.json CACHE_DIR SITE_DIR
     os.nice(5)
     share_file, cache_dir, site_dir = sys.argv[1:4]
