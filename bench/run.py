@@ -10,12 +10,15 @@ Every build gets an empty site directory. Seconds count from loading the configu
 end of the build (the same for bare and real); the faster round counts, since timings on a
 shared machine are noisy. Peak memory is of the WHOLE PROCESS TREE: the sum of the resident
 memory of the build and every process it started (cover workers, Pagefind), polled every 50 ms.
+CPU s is the CPU time of the whole tree (user + system): on a machine shared with other work,
+wall-clock seconds swing by a factor of several, CPU seconds by a few per cent.
 """
 from __future__ import annotations
 
 import json
 import math
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -73,6 +76,7 @@ def run(config: Path, site: Path, env: dict) -> dict:
     process = subprocess.Popen([sys.executable, str(HERE / "build_once.py"), str(config), str(site)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={"NO_MKDOCS_2_WARNING": "1", "PATH": os.environ.get("PATH", ""), **env})
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak = 0
     while process.poll() is None:
         peak = max(peak, tree_rss(process.pid))
@@ -81,7 +85,9 @@ def run(config: Path, site: Path, env: dict) -> dict:
     if process.returncode:
         sys.exit(err[-3000:])
     result = json.loads(out.strip().splitlines()[-1])
-    return result | {"peak_mb": peak / 2**20}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # CPU times of waited-for descendants add up
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return result | {"peak_mb": peak / 2**20, "cpu": cpu}
 
 
 def measure(project: Path, tmp: Path) -> dict[str, dict]:
@@ -95,12 +101,13 @@ def measure(project: Path, tmp: Path) -> dict[str, dict]:
         rounds["cold"].append(run(real, tmp / "site-real", {"QC_SEARCH": "off"}))
         rounds["warm"].append(run(real, tmp / "site-real", {"QC_SEARCH": "off"}))
         rounds["warm+s"].append(run(real, tmp / "site-real", {}))
-    return {name: min(runs, key=lambda r: r["seconds"]) | {"peak_mb": max(r["peak_mb"] for r in runs)}
+    return {name: min(runs, key=lambda r: r["seconds"]) | {"peak_mb": max(r["peak_mb"] for r in runs),
+                                                          "cpu": min(r["cpu"] for r in runs)}
             for name, runs in rounds.items()}
 
 
 def main(sizes: list[int]) -> None:
-    print(f"{'N':>6} {'build':<7} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MB':>8} {'ratio':>6}")
+    print(f"{'N':>6} {'build':<7} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MB':>8} {'ratio':>6} {'CPU s':>7} {'ratio':>6}")
     results = {}
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -108,7 +115,8 @@ def main(sizes: list[int]) -> None:
             r = results[n] = measure(project, Path(tmp))
         for name, m in r.items():
             print(f"{n:>6} {name:<7} {m['pages']:>6} {m['seconds']:>8.2f} {m['pages'] / m['seconds']:>8.0f} "
-                  f"{m['peak_mb']:>8.0f} {m['seconds'] / r['bare']['seconds']:>6.2f}")
+                  f"{m['peak_mb']:>8.0f} {m['seconds'] / r['bare']['seconds']:>6.2f} "
+                  f"{m['cpu']:>7.1f} {m['cpu'] / r['bare']['cpu']:>6.2f}")
         search = r["warm+s"]["seconds"] - r["warm"]["seconds"]
         print(f"{'':>6} search index adds {search:.1f} s; cold with search ≈ {r['cold']['seconds'] + search:.1f} s "
               f"= {(r['cold']['seconds'] + search) / r['bare']['seconds']:.2f} × bare", flush=True)
