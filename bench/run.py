@@ -126,7 +126,9 @@ def main(sizes: list[int]) -> None:
             # time grows as items^k; doubling the items multiplies the time by 2^k
             for name in ("bare", "cold", "warm", "warm+s"):
                 k = math.log(results[n][name]["seconds"] / results[previous][name]["seconds"]) / math.log(n / previous)
-                print(f"N {previous} → {n}: {name:<7} doubling N multiplies the time by {2 ** k:.2f}")
+                c = math.log(results[n][name]["cpu"] / results[previous][name]["cpu"]) / math.log(n / previous)
+                print(f"N {previous} → {n}: {name:<7} doubling N multiplies the time by {2 ** k:.2f}, "
+                      f"the CPU time by {2 ** c:.2f}")
         previous = n
 
 
