@@ -5,22 +5,21 @@ import html as html_text
 import json
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import pages, precompress, preview, search, wechat
-from macros.mkdocs_adapter import (content_problems, current_site, escape_macro_output, escape_meta, filing_of,
-                                   keep_going_on_macro_errors, published_site_url, render_problems, set_preview)
+from macros import background, pages, preview, wechat
+from macros.mkdocs_adapter import (compiled_templates, content_problems, current_site, escape_macro_output,
+                                   escape_meta, filing_of, keep_going_on_macro_errors, published_site_url,
+                                   render_problems, set_preview)
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
 _generated_dir: Path | None = None  # in a preview, generated pages are files, rewritten only when changed
 _built: set[str] = set()  # a preview's pages (paths in site/) of the last good build
-_index: search.Background | None = None  # the search index being written (published builds only)
-_records: dict = {}  # docs path → record, for the kind and date of each search result
+_work: background.Background | None = None  # covers and the search index, on the other core
 
 
 def on_startup(command, dirty):
@@ -39,21 +38,17 @@ def on_config(config):
 
 
 def on_files(files, config):
-    global _index, _records
+    global _work
     escape_macro_output(config)
+    if _work is not None:  # a build that failed before its end left one
+        _work.abandon()
+        _work = None
     if content_problems(config):
         for file in files.documentation_pages():
             files.remove(file)  # every page will be the list of problems (on_post_build)
         return files
     site = current_site(config)
-    if _index is not None:  # a build that failed before its end left one
-        _index.cancel()
-        _index = None
-    # a preview rebuilds on every save; the published build always indexes (SEARCH_INDEX=off:
-    # `make bench` measuring the build without it)
-    if not _serving and os.environ.get("SEARCH_INDEX") != "off":
-        _index = search.Background(Path(config.site_dir) / search.DIRECTORY)
-        _records = search.records_by_src(site)
+    _work = background.Background(site, Path(config.config_file_path).parent, Path(config.site_dir), _serving)
     hidden = set() if _serving else pages.withheld(site)  # a preview shows them, with a banner
     for file in [f for f in files if f.src_uri in hidden]:
         files.remove(file)  # drafts and future items are published nowhere
@@ -93,11 +88,6 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
-def on_env(env, config, files):
-    env.globals["filing"] = filing_of(config)  # the footer of every page (partials/copyright.html)
-    return env
-
-
 def on_page_content(html, page, config, files):
     escape_meta(page.meta)  # Material prints the title and description as HTML
     if page.file.src_uri in _html:
@@ -107,14 +97,20 @@ def on_page_content(html, page, config, files):
     if _serving and wechat.offered(site, record):  # the 公众号 edition, never published
         html = wechat.preview(config.site_dir, site, record, html, published_site_url(config), config.site_name)
     html = pages.frame(site, record, html) if record else html
-    if _index is not None and search.is_indexed(page.meta):
-        kind, date = search.describe(_records.get(page.file.src_uri))
-        _index.add(page.url, html_text.unescape(page.title or ""), kind, date, html)  # the title was escaped for Material
+    if _work is not None:  # the title was escaped for Material: the index gets it as text
+        _work.page(page.file.src_uri, page.url, html_text.unescape(page.title or ""), page.meta, html)
     return html
 
 
+def on_env(env, config, files):
+    env.globals["filing"] = filing_of(config)  # the footer of every page (partials/copyright.html)
+    if _serving:
+        env.bytecode_cache = compiled_templates()
+    return env
+
+
 def on_post_build(config):
-    global _index
+    global _work
     problems = content_problems(config) or (render_problems() if _serving else None)
     if problems:
         preview.write(config.site_dir, problems, _built)
@@ -122,24 +118,14 @@ def on_post_build(config):
     if _serving:
         _built.clear()
         _built.update(p.relative_to(config.site_dir).as_posix() for p in Path(config.site_dir).rglob("*.html"))
-    pages.write_covers(current_site(config), config.site_dir)
-    if _serving:
-        return
-    # .gz twins for nginx's gzip_static: the pages are compressed while the search worker
-    # finishes its index, then the index's own files
-    with ThreadPoolExecutor(1) as pool:
-        compressing = pool.submit(precompress.compress_site, config.site_dir, skip=("search",))
-        if _index is not None:
-            figures = _index.write()
-            if os.environ.get("SEARCH_FIGURES"):  # `make bench` reads what indexing cost
-                Path(os.environ["SEARCH_FIGURES"]).write_text(json.dumps(figures), encoding="utf-8")
-            _index = None
-        compressing.result()
-    precompress.compress_site(Path(config.site_dir) / "search")
+    figures = _work.finish()
+    _work = None
+    if figures and os.environ.get("SEARCH_FIGURES"):  # `make bench` reads what indexing cost
+        Path(os.environ["SEARCH_FIGURES"]).write_text(json.dumps(figures), encoding="utf-8")
 
 
 def on_build_error(error):
-    global _index
-    if _index is not None:  # a failed build publishes nothing: stop its indexer too
-        _index.cancel()
-        _index = None
+    global _work
+    if _work is not None:
+        _work.abandon()
+        _work = None

@@ -21,5 +21,5 @@ config = load_config(config_file, site_dir=site_dir, strict=True)
 build(config)
 seconds = time.perf_counter() - start
 pages = sum(1 for _ in Path(site_dir).rglob("*.html"))
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process only: run.py measures the tree
 print(json.dumps({"seconds": seconds, "pages": pages, "peak_mb": peak_mb}))

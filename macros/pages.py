@@ -277,10 +277,14 @@ def cover_variants(page: m.Page) -> list:
     return images.variants(Path(page.cover_file), page.cover_name)
 
 
-def write_covers(site: Site, site_dir: str) -> None:
+def cover_jobs(site: Site, unpublished: bool = False) -> list[images.Job]:
+    """Every cover photo once, with the variants of every item that uses it (drafts' and
+    future items' only in a preview: their covers are not published either)."""
+    covers: dict[Path, list[str]] = {}
     for item in site.by_src.values():
-        if getattr(item, "cover_file", ""):
-            images.write(Path(item.cover_file), item.cover_name, Path(site_dir))
+        if getattr(item, "cover_file", "") and (unpublished or site.is_published(item)):
+            covers.setdefault(Path(item.cover_file), []).append(item.cover_name)
+    return images.jobs(covers)
 
 
 def is_template(markdown: str) -> bool:

@@ -60,7 +60,7 @@ class Project:
 
 
 def copy_project(source: Path, target: Path) -> Project:
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("site", ".venv", ".git", "__pycache__"))
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("site", ".venv", ".git", "__pycache__", ".cache"))
     for name in ("macros", "hooks.py", "overrides"):
         if not (target / name).exists():
             (target / name).symlink_to(ROOT / name)
