@@ -7,12 +7,13 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import pages, search
+from macros import pages, search, share
 from macros.mkdocs_adapter import current_site
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
 _generated_dir: Path | None = None  # in a preview, generated pages are files, rewritten only when changed
+_cards: dict[str, share.Card] = {}  # src_uri → the page's share card, printed by overrides/main.html
 
 
 def on_startup(command, dirty):
@@ -64,11 +65,21 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    if page.file.src_uri in _html:
-        return pages.with_html(html, _html[page.file.src_uri])
     site = current_site(config)
     record = site.by_src.get(page.file.src_uri)
+    if page.file.src_uri in _html:
+        html = pages.with_html(html, _html[page.file.src_uri])
+    _cards[page.file.src_uri] = share.card(
+        title=config.site_name if page.is_homepage else (page.meta.get("title") or page.title),
+        url=page.canonical_url or "", site_url=config.site_url or "", site_name=config.site_name,
+        site_description=config.site_description or "", html=html, record=record,
+        meta_description=page.meta.get("description") or "")
     return pages.frame(site, record, html) if record else html
+
+
+def on_page_context(context, page, config, nav):
+    context["share"] = _cards.get(page.file.src_uri)
+    return context
 
 
 def on_post_build(config):
