@@ -21,6 +21,7 @@ DEFAULT_IMAGE = "assets/share-card.png"  # drawn by tools/share_card.py, committ
 DEFAULT_SIZE = (1200, 630)  # what Open Graph readers crop to (1.91:1)
 DESCRIPTION_CHARS = 120  # a chat card shows two or three lines; search engines cut near 120 CJK characters
 _MIN_CHARS = 20  # shorter first text ("共 12 条") says nothing: the site's description instead
+_CHUNK = 4096  # characters of HTML parsed at a time (a 1,000-item build parses each page once)
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 _SPACE = re.compile(r"\s+")
 
@@ -46,6 +47,7 @@ class _Paragraphs(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.inside: list[bool] = []  # open <p>s: whether each is prose (no class) or furniture
         self.texts: list[str] = []
+        self.enough = False  # the paragraphs closed so far make a description
 
     def handle_starttag(self, tag, attrs):
         if tag == "p":
@@ -57,7 +59,8 @@ class _Paragraphs(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "p" and self.inside:
-            self.inside.pop()
+            if self.inside.pop() and len("".join(self.texts).strip()) >= _MIN_CHARS:
+                self.enough = True
 
     def handle_data(self, data):
         if self.inside and self.inside[-1]:
@@ -68,7 +71,10 @@ def first_sentences(html: str, limit: int = DESCRIPTION_CHARS) -> str:
     """The opening paragraph's sentences, whole ones up to `limit` characters (a first sentence
     longer than that is cut with an ellipsis); further paragraphs only while it is very short."""
     parser = _Paragraphs()
-    parser.feed(html)
+    for start in range(0, len(html), _CHUNK):  # the opening is near the top: read no further
+        parser.feed(html[start:start + _CHUNK])
+        if parser.enough:
+            break
     parser.close()
     text = ""
     for paragraph in parser.texts:  # the opening paragraph; the next too while it says too little
