@@ -13,13 +13,14 @@ from mkdocs.structure.files import File
 from macros import background, pages, preview, wechat
 from macros.mkdocs_adapter import (compiled_templates, content_problems, current_site, escape_macro_output,
                                    escape_meta, filing_of, keep_going_on_macro_errors, published_site_url,
-                                   render_problems, set_preview)
+                                   render_problems, set_preview, share_card)
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
 _generated_dir: Path | None = None  # in a preview, generated pages are files, rewritten only when changed
 _built: set[str] = set()  # a preview's pages (paths in site/) of the last good build
 _work: background.Background | None = None  # covers and the search index, on the other core
+_cards: dict = {}  # src_uri → the page's share card, printed by overrides/main.html
 
 
 def on_startup(command, dirty):
@@ -89,11 +90,17 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    escape_meta(page.meta)  # Material prints the title and description as HTML
-    if page.file.src_uri in _html:
-        return pages.with_html(html, _html[page.file.src_uri])
     site = current_site(config)
     record = site.by_src.get(page.file.src_uri)
+    generated = page.file.src_uri in _html
+    if generated:
+        html = pages.with_html(html, _html[page.file.src_uri])
+    # the card reads the front matter as written (its template escapes); then the front matter
+    # is escaped for Material, which prints it as it is
+    _cards[page.file.src_uri] = share_card(page, config, html, record)
+    escape_meta(page.meta)
+    if generated:
+        return html
     if _serving and wechat.offered(site, record):  # the 公众号 edition, never published
         html = wechat.preview(config.site_dir, site, record, html, published_site_url(config), config.site_name)
     html = pages.frame(site, record, html) if record else html
@@ -107,6 +114,11 @@ def on_env(env, config, files):
     if _serving:
         env.bytecode_cache = compiled_templates()
     return env
+
+
+def on_page_context(context, page, config, nav):
+    context["share"] = _cards.get(page.file.src_uri)
+    return context
 
 
 def on_post_build(config):

@@ -228,3 +228,14 @@ _compiled = _CompiledTemplates()
 
 def compiled_templates() -> jinja2.BytecodeCache:
     return _compiled
+
+
+def share_card(page, config, html: str, record):
+    """The share card of a page (title, description, image), from its front matter as written."""
+    from .share import card
+
+    return card(
+        title=config.site_name if page.is_homepage else (page.meta.get("title") or page.title),
+        url=page.canonical_url or "", site_url=config.site_url or "", site_name=config.site_name,
+        site_description=config.site_description or "", html=html, record=record,
+        meta_description=page.meta.get("description") or "")

@@ -1,0 +1,136 @@
+"""Share cards: what a chat app (WeChat, QQ) or a search engine shows for a link to a page.
+
+Every page gets one `Card`: its description (the record's summary, else the description the
+page was generated with, else the first sentences of its text, else the site's description),
+its canonical URL and an absolute image (the news item's cover, else the school's default card
+image `docs/assets/share-card.png`). Computed here once, printed escaped by
+`overrides/main.html` (block `site_meta`). Nothing here knows MkDocs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin
+
+from . import images
+from . import models as m
+
+DEFAULT_IMAGE = "assets/share-card.png"  # drawn by tools/share_card.py, committed
+DEFAULT_SIZE = (1200, 630)  # what Open Graph readers crop to (1.91:1)
+DESCRIPTION_CHARS = 120  # a chat card shows two or three lines; search engines cut near 120 CJK characters
+_MIN_CHARS = 20  # shorter first text ("共 12 条") says nothing: the site's description instead
+_CHUNK = 4096  # characters of HTML parsed at a time (a 1,000-item build parses each page once)
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    description: str
+    url: str  # absolute, canonical
+    type: str  # "article" for news items, notes and bulletins; "website" otherwise
+    image: str  # absolute
+    image_width: int
+    image_height: int
+    image_alt: str
+    site_name: str
+    published: str = ""  # ISO date of a record, for article:published_time
+
+
+class _Paragraphs(HTMLParser):
+    """The text of the page's <p> elements, in order (not headings, tables, charts or navigation)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside: list[bool] = []  # open <p>s: whether each is prose (no class) or furniture
+        self.texts: list[str] = []
+        self.enough = False  # the paragraphs closed so far make a description
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "p":
+            # a paragraph with a class is the page's furniture (counts, links, dates), not its text
+            prose = not dict(attrs).get("class")
+            self.inside.append(prose)
+            if prose:
+                self.texts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "p" and self.inside:
+            if self.inside.pop() and len("".join(self.texts).strip()) >= _MIN_CHARS:
+                self.enough = True
+
+    def handle_data(self, data):
+        if self.inside and self.inside[-1]:
+            self.texts[-1] += data
+
+
+def first_sentences(html: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """The opening paragraph's sentences, whole ones up to `limit` characters (a first sentence
+    longer than that is cut with an ellipsis); further paragraphs only while it is very short."""
+    parser = _Paragraphs()
+    for start in range(0, len(html), _CHUNK):  # the opening is near the top: read no further
+        parser.feed(html[start:start + _CHUNK])
+        if parser.enough:
+            break
+    parser.close()
+    text = ""
+    for paragraph in parser.texts:  # the opening paragraph; the next too while it says too little
+        if len(text) >= _MIN_CHARS:
+            break
+        text += _SPACE.sub(" ", paragraph).strip()
+    return clip(text, limit)
+
+
+def clip(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        if len(kept) + len(sentence) > limit:
+            break
+        kept += sentence
+    return kept.strip() if kept.strip() else text[: limit - 1].rstrip() + "…"
+
+
+def description(record, meta_description: str, html: str, site_description: str) -> str:
+    summary = getattr(record, "summary", None) if record is not None else None
+    for candidate in (summary, meta_description):
+        if candidate and candidate.strip():
+            return clip(candidate)
+    opening = first_sentences(html)
+    return opening if len(opening) >= _MIN_CHARS else clip(site_description)
+
+
+def card(*, title: str, url: str, site_url: str, site_name: str, site_description: str,
+         html: str, record=None, meta_description: str = "") -> Card:
+    """The share card of one page. `html` is the page's converted text (before any frame),
+    `url` its canonical URL, `record` the news item, note or bulletin it shows, if any."""
+    is_article = isinstance(record, m.Page)
+    image, (width, height), alt = urljoin(site_url, DEFAULT_IMAGE), DEFAULT_SIZE, site_name
+    cover = _cover(record)
+    if cover is not None:
+        image, width, height, alt = urljoin(site_url, cover.url), cover.width, cover.height, title
+    if not site_url:  # a card needs absolute addresses: without site_url, no image and no URL
+        image, url = "", ""
+    return Card(
+        title=title,
+        description=description(record, meta_description, html, site_description),
+        url=url,
+        type="article" if is_article else "website",
+        image=image, image_width=width, image_height=height, image_alt=alt,
+        site_name=site_name,
+        published=record.date.isoformat() if is_article else "",
+    )
+
+
+def _cover(record):
+    """The largest variant made of the record's cover (covers are resized for phones, and
+    a card is shown up to 1080 pixels wide), or None."""
+    path = getattr(record, "cover_file", "")
+    if not path:
+        return None
+    return images.variants(Path(path), record.cover_name)[-1]
