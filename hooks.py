@@ -51,6 +51,7 @@ def on_files(files, config):
     site = current_site(config)
     _work = background.Background(site, Path(config.config_file_path).parent, Path(config.site_dir), _serving)
     hidden = set() if _serving else pages.withheld(site)  # a preview shows them, with a banner
+    hidden |= pages.unshown_originals(site, Path(config.docs_dir))  # pages show their variants
     for file in [f for f in files if f.src_uri in hidden]:
         files.remove(file)  # drafts and future items are published nowhere
     moved = pages.destinations(site)

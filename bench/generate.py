@@ -36,6 +36,10 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+# the demo requires 三审 before publishing (extra.publishing.review_required): every item has passed it
+REVIEW = {"first": "张敏", "second": "许慧敏", "final": "林国栋"}
+
+
 def generate(target: Path, n: int, seed: int = 1, covers: bool = True) -> Path:
     rng = random.Random(seed)
     chain = Chain(seed)
@@ -43,7 +47,7 @@ def generate(target: Path, n: int, seed: int = 1, covers: bool = True) -> Path:
     if target.exists():
         shutil.rmtree(target)
     (target / "data").mkdir(parents=True)
-    for name in ("sections", "columns", "topics"):
+    for name in ("sections", "columns", "topics", "terms"):
         shutil.copy(ROOT / "data" / f"{name}.yaml", target / "data" / f"{name}.yaml")
     topics = [t["id"] for t in yaml.safe_load((ROOT / "data/topics.yaml").read_text(encoding="utf-8"))]
     years = max(1, -(-n // 400))
@@ -90,7 +94,7 @@ def generate(target: Path, n: int, seed: int = 1, covers: bool = True) -> Path:
         meta = {"title": chain.title(), "date": date,
                 "section": "media" if repost else rng.choice(SECTIONS[:5]),
                 "topics": rng.sample(topics, 2), "source": "repost" if repost else "original",
-                "summary": chain.sentence(80)}
+                "summary": chain.sentence(80), "review": REVIEW}
         if repost:
             meta["source_name"] = "青川日报"
         if covers and i % 2 == 0:  # a distinct photograph on every other item
@@ -102,7 +106,8 @@ def generate(target: Path, n: int, seed: int = 1, covers: bool = True) -> Path:
         date, column = day(), COLUMNS[i % 3]
         path = docs / "notes" / column / f"{date.isoformat()}-note-{i}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        meta = {"title": chain.title(), "date": date, "author": "周立新", "topics": rng.sample(topics, 1)}
+        meta = {"title": chain.title(), "date": date, "author": "周立新", "topics": rng.sample(topics, 1),
+                "review": REVIEW}
         path.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + chain.body(800, 2000) + "\n", encoding="utf-8")
     (docs / "bulletins").mkdir()
     shutil.copy(ROOT / "docs/bulletins/2024.md", docs / "bulletins/2024.md")

@@ -112,3 +112,24 @@ def test_ci_keeps_the_cover_cache():
     assert cache < next(i for i, s in enumerate(build) if s.get("run") == "make build")
     gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert ".cache/covers" in gitlab["cache"]["paths"]
+
+
+def test_originals_are_not_published_unless_the_text_shows_them(small, tmp_path):
+    """Pages offer the resized variants: the editor's photograph itself stays out of site/,
+    unless the item's own text shows it."""
+    from PIL import Image
+
+    image = small.path("docs/news/2023/images/photo.jpg")
+    image.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (1600, 1067), (120, 40, 30)).save(image)
+    shutil.copy(image, small.path("docs/news/2023/images/shown.jpg"))
+    small.edit("docs/news/2023/2023-02-01-a.md", "topics: [t1]", "topics: [t1]\ncover: images/photo.jpg")
+    small.edit("docs/news/2023/2023-03-01-b.md", "section:", "cover: images/shown.jpg\nsection:")
+    small.append("docs/news/2023/2023-03-01-b.md", "\n![原图](images/shown.jpg)\n")
+    result = small.build()
+    assert result.returncode == 0, result.stderr[-2000:]
+    site = small.path("site")
+    assert list(site.glob("covers/*-720.jpg"))
+    published = {p.name for p in site.rglob("*.jpg")}
+    assert "photo.jpg" not in published
+    assert "shown.jpg" in published
