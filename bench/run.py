@@ -2,7 +2,9 @@
 
 For each N a synthetic school (generate.py: Markov-chain Chinese from real reports, a distinct
 photo on every other news item) is built in fresh processes, back to back, REPEAT rounds:
-  bare   Material with no plugins, no hooks, over the same Markdown (and the same photos)
+  bare   Material with no plugins, no hooks, over the same Markdown (and the same photos) and as
+         many pages: every page the real build generates is given to it as a Markdown file
+         (bare_docs.py), without the HTML body a listing gets after Markdown
   cold   the project's whole build (search index and .gz twins included), no cover cache (as CI
          with nothing restored)
   warm   the same again with the cover cache kept (CI with its cache restored)
@@ -36,6 +38,7 @@ theme:
   name: material
   language: zh
   font: false
+docs_dir: docs-bare  # docs/ and the generated pages (bare_docs.py)
 plugins: []
 nav:  # a nav of a few entries, as the real build has: MkDocs' automatic nav of every page is quadratic
   - index.md
@@ -94,6 +97,8 @@ def run(config: Path, site: Path, env: dict) -> dict:
 def measure(project: Path, tmp: Path) -> dict[str, dict]:
     bare = project / "bare.yml"
     bare.write_text(BARE, encoding="utf-8")
+    subprocess.run([sys.executable, str(HERE / "bare_docs.py"), str(project)], cwd=project, check=True,
+                   stdout=subprocess.DEVNULL)
     real = project / "mkdocs.yml"
     rounds: dict[str, list[dict]] = {"bare": [], "cold": [], "warm": [], "warm-s": []}
     for _ in range(REPEAT):

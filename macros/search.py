@@ -16,9 +16,8 @@ Files, under site/search/idx/ (the browser fetches only what a query needs):
                   count, ids of the pages whose TITLE has the token (delta varints)
   f/<id>.json   one page: {"u": url, "t": title, "k": kind, "d": date, "x": plain text}
 
-Memory stays linear and small: postings are appended as bytes to one of BUCKETS bytearrays
-while pages arrive (never a dict of all tokens holding lists); each bucket is grouped by token
-only when the shards are written, one at a time. The core imports nothing from MkDocs.
+Memory stays linear: a list of page ids per distinct token (see Index). The core imports
+nothing from MkDocs.
 """
 from __future__ import annotations
 
@@ -46,7 +45,7 @@ _RUNS = re.compile(f"[{CJK}0-9a-z]+")
 # a space between two Chinese characters inside a paragraph is a line break of the source
 _CJK_GAP = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
 
-BUCKETS = 1 << 14  # hash buckets while indexing; the N shards are these merged (N divides it)
+BUCKETS = 1 << 14  # the most shards an index has
 SHARD_BYTES = 4096  # aim of an average shard; a query fetches one shard per distinct token
 FORMAT = 1
 DIRECTORY = "search/idx"  # under site/, beside the search page
@@ -114,12 +113,10 @@ def varint(n: int, out: bytearray) -> None:
 
 def _deltas(ids: list[int], out: bytearray) -> None:
     varint(len(ids), out)
-    previous = -1
-    deltas = []
-    for i in ids:
-        deltas.append(i - previous)
-        previous = i
-    if deltas and max(deltas) < 0x80:  # the common case, one byte each: written in C
+    if not ids:
+        return
+    deltas = list(map(operator.sub, ids, [-1, *ids[:-1]]))  # ids ascend: pages arrive in order
+    if max(deltas) < 0x80:  # the common case, one byte each: written in C
         out += bytes(deltas)
     else:
         for d in deltas:
@@ -127,12 +124,19 @@ def _deltas(ids: list[int], out: bytearray) -> None:
 
 
 class Index:
-    """Pages in, index files out. `add` each page (in any order of ids), then `write`."""
+    """Pages in, index files out. `add` each page (ids are given in order), then `write`.
+
+    Postings are a dict of token → list of page ids, appended as pages arrive (one dict
+    operation per distinct token of a page, the cheapest Python has: 5,000 news items make
+    about 6 million of them). Each list is encoded, and freed, when the shards are written.
+    Measured at 2,000 items (bench school, one core): 3.1 s against 15 s for the earlier index
+    of hashed buckets grouped at the end; memory about 60 MB more at 5,000 items."""
 
     def __init__(self, out_dir: str | os.PathLike):
         self.out = Path(out_dir)
         (self.out / "f").mkdir(parents=True, exist_ok=True)
-        self.buckets = [bytearray() for _ in range(BUCKETS)]
+        self.postings: defaultdict[str, list[int]] = defaultdict(list)
+        self.titled: defaultdict[str, list[int]] = defaultdict(list)  # tokens of page titles
         self.pages = 0
         self.seconds = 0.0  # time spent indexing, for `make bench`
 
@@ -142,30 +146,46 @@ class Index:
         self.pages += 1
         fragment = {"u": url, "t": title, "k": kind, "d": date, "x": text}
         (self.out / "f" / f"{pid}.json").write_text(json.dumps(fragment, ensure_ascii=False), encoding="utf-8")
+        postings, titled = self.postings, self.titled
         in_title = tokens(title)
-        body = pid.to_bytes(3, "little")
-        plain, titled = b"\0" + body + b"\0", b"\0" + body + b"\1"
-        buckets, mask = self.buckets, BUCKETS - 1
-        for token in tokens(title + "\n" + text):
-            key = token.encode("utf-8")
-            buckets[zlib.crc32(key) & mask] += key + (titled if token in in_title else plain)
+        for token in in_title:
+            titled[token].append(pid)
+        for token in tokens(text) | in_title:
+            postings[token].append(pid)
         self.seconds += time.perf_counter() - start
         return pid
 
     def write(self) -> dict:
         """Write meta.json and the shards; return the figures (pages, shards, bytes)."""
         start = time.perf_counter()
-        total = sum(len(b) for b in self.buckets)
+        records: list[tuple[int, bytes]] = []  # (crc32 of the token, its encoded record)
+        postings, titled = self.postings, self.titled
+        # as many shards as the first version of this index made: one per 8 KB of (token, page
+        # id) pairs, counted at the token's length plus 5 bytes each (about 600 bytes once
+        # encoded; a query fetches one shard per token, so small shards mean few bytes per query)
+        pairs = 0
+        while postings:
+            token, ids = postings.popitem()  # each list freed once encoded
+            key = token.encode("utf-8")
+            pairs += (len(key) + 5) * len(ids)
+            out = bytearray()
+            varint(len(key), out)
+            out += key
+            _deltas(ids, out)
+            _deltas(titled.get(token, ()), out)
+            records.append((zlib.crc32(key), bytes(out)))
+        titled.clear()
         shards = 1
-        while shards < BUCKETS and total / shards > SHARD_BYTES * 2:  # records are ~2× the postings
+        while shards < BUCKETS and pairs / shards > SHARD_BYTES * 2:
             shards *= 2
+        grouped: list[list[bytes]] = [[] for _ in range(shards)]
+        for crc, record in records:
+            grouped[crc & (shards - 1)].append(record)
+        del records
         (self.out / "s").mkdir(exist_ok=True)
         written, stamp = 0, 0
-        for shard in range(shards):
-            data = bytearray()
-            for bucket in range(shard, BUCKETS, shards):
-                data += _encode(self.buckets[bucket])
-                self.buckets[bucket] = bytearray()  # freed as soon as written
+        for shard, parts in enumerate(grouped):
+            data = b"".join(parts)
             # every shard, even empty: a missing file would be a 404 in the reader's console
             (self.out / "s" / f"{shard:x}.bin").write_bytes(data)
             written += len(data)
@@ -175,29 +195,6 @@ class Index:
         (self.out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         self.seconds += time.perf_counter() - start
         return meta | {"bytes": written, "seconds": self.seconds}
-
-
-def _encode(records: bytearray) -> bytes:
-    """One bucket's records (token NUL id(3) flag)… grouped by token, ids in order."""
-    pages: dict[bytes, list[int]] = defaultdict(list)
-    titles: dict[bytes, list[int]] = defaultdict(list)
-    i, end = 0, len(records)
-    view = bytes(records)
-    while i < end:
-        j = view.index(0, i)
-        key = view[i:j]
-        pid = int.from_bytes(view[j + 1:j + 4], "little")
-        pages[key].append(pid)
-        if view[j + 4]:
-            titles[key].append(pid)
-        i = j + 5
-    out = bytearray()
-    for key, ids in pages.items():
-        varint(len(key), out)
-        out += key
-        _deltas(sorted(ids), out)
-        _deltas(sorted(titles.get(key, ())), out)
-    return bytes(out)
 
 
 class Background:
