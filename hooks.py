@@ -11,9 +11,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from macros import background, pages, preview, wechat
-from macros.mkdocs_adapter import (compiled_templates, content_problems, current_site, escape_macro_output,
+from macros.mkdocs_adapter import (Fragments, compiled_templates, content_problems, current_site, escape_macro_output,
                                    escape_meta, filing_of, keep_going_on_macro_errors, published_site_url,
-                                   render_problems, set_preview, share_card)
+                                   nav_key, render_problems, set_preview, share_card)
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
@@ -112,6 +112,7 @@ def on_page_content(html, page, config, files):
 
 def on_env(env, config, files):
     env.globals["filing"] = filing_of(config)  # the footer of every page (partials/copyright.html)
+    env.globals["fragment"] = Fragments()  # the tabs and nav, once per key (overrides/main.html)
     if _serving:
         env.bytecode_cache = compiled_templates()
     return env
@@ -119,6 +120,7 @@ def on_env(env, config, files):
 
 def on_page_context(context, page, config, nav):
     context["share"] = _cards.get(page.file.src_uri)
+    context["nav_key"] = nav_key(page, nav, context["base_url"])
     return context
 
 

@@ -239,3 +239,36 @@ def share_card(page, config, html: str, record):
         url=page.canonical_url or "", site_url=config.site_url or "", site_name=config.site_name,
         site_description=config.site_description or "", html=html, record=record,
         meta_description=page.meta.get("description") or "")
+
+
+class Fragments:
+    """Parts of the theme's page that are the same on many pages, rendered once per key
+    (overrides/main.html: `{% call fragment(name, key) %}…{% endcall %}`). A key of None
+    renders every time. One per build (on_env): nothing kept outlives the build's nav.
+    QC_FRAGMENTS=off renders every time (tests/test_fragments.py compares the two)."""
+
+    def __init__(self):
+        self.kept: dict[tuple, str] = {}
+        self.enabled = os.environ.get("QC_FRAGMENTS") != "off"
+
+    def __call__(self, name: str, key, caller):
+        if key is None or not self.enabled:
+            return caller()
+        if (name, key) not in self.kept:
+            self.kept[name, key] = caller()
+        return self.kept[name, key]
+
+
+FRAGMENT_LINKS = ("search/",)  # pages the header links to besides the nav's (overrides/partials/header.html)
+
+
+def nav_key(page, nav, base_url: str):
+    """What the header, tabs and navigation depend on, for a page that is not in the nav: the
+    relative links from the page to the nav's pages, to the search page and to the site's root
+    (the logo, scripts). A page in the nav is shown active, so it gets None (rendered as it is)."""
+    from mkdocs.utils import get_relative_url
+
+    if nav is None or page is None or page.url is None or page in nav.pages:
+        return None
+    targets = [p.url for p in nav.pages] + list(FRAGMENT_LINKS)
+    return (base_url, *(get_relative_url(url, page.url) for url in targets))
