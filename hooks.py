@@ -10,7 +10,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import background, pages, preview, wechat
+from macros import background, pages, parallel, preview, wechat
 from macros.mkdocs_adapter import (Fragments, compiled_templates, content_problems, current_site, escape_macro_output,
                                    escape_meta, filing_of, keep_going_on_macro_errors, published_site_url,
                                    nav_key, render_problems, set_preview, share_card)
@@ -21,6 +21,8 @@ _generated_dir: Path | None = None  # in a preview, generated pages are files, r
 _built: set[str] = set()  # a preview's pages (paths in site/) of the last good build
 _work: background.Background | None = None  # covers and the search index, on the other core
 _cards: dict = {}  # src_uri → the page's share card, printed by overrides/main.html
+_nav = None  # the build's navigation, for the fork that renders half the pages
+_renderer: parallel.Renderer | None = None
 
 
 def on_startup(command, dirty):
@@ -110,11 +112,20 @@ def on_page_content(html, page, config, files):
     return html
 
 
+def on_nav(nav, config, files):
+    global _nav
+    _nav = nav
+    return nav
+
+
 def on_env(env, config, files):
+    global _renderer
     env.globals["filing"] = filing_of(config)  # the footer of every page (partials/copyright.html)
     env.globals["fragment"] = Fragments()  # the tabs and nav, once per key (overrides/main.html)
     if _serving:
         env.bytecode_cache = compiled_templates()
+    elif not content_problems(config):
+        _renderer = parallel.start(config, env, files, _nav)  # half the pages, on the other core
     return env
 
 
@@ -125,7 +136,10 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_build(config):
-    global _work
+    global _work, _renderer
+    if _renderer is not None:
+        _renderer, renderer = None, _renderer
+        renderer.finish()
     problems = content_problems(config) or (render_problems() if _serving else None)
     if problems:
         preview.write(config.site_dir, problems, _built)
@@ -140,7 +154,10 @@ def on_post_build(config):
 
 
 def on_build_error(error):
-    global _work
+    global _work, _renderer
+    if _renderer is not None:
+        _renderer.abandon()
+        _renderer = None
     if _work is not None:
         _work.abandon()
         _work = None
