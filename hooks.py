@@ -13,12 +13,13 @@ from mkdocs.structure.files import File
 from macros import background, pages, parallel, preview, wechat
 from macros.mkdocs_adapter import (Fragments, compiled_templates, content_problems, current_site, escape_macro_output,
                                    escape_meta, filing_of, keep_going_on_macro_errors, published_site_url,
-                                   nav_key, render_problems, set_preview, share_card)
+                                   nav_key, render_problems, set_preview, share_card, watch_natively)
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
 _generated_dir: Path | None = None  # in a preview, generated pages are files, rewritten only when changed
 _built: set[str] = set()  # a preview's pages (paths in site/) of the last good build
+_pages_of_build: set[str] = set()  # the HTML files this build writes (paths in site/)
 _work: background.Background | None = None  # covers and the search index, on the other core
 _cards: dict = {}  # src_uri → the page's share card, printed by overrides/main.html
 _nav = None  # the build's navigation, for the fork that renders half the pages
@@ -31,6 +32,10 @@ def on_startup(command, dirty):
     set_preview(_serving)
     if _serving and dirty:
         _generated_dir = Path(tempfile.mkdtemp(prefix="qc-preview-"))
+
+
+def on_serve(server, config, builder):
+    return watch_natively(server)  # a save is seen at once, not at the next poll of docs/
 
 
 def on_config(config):
@@ -69,6 +74,9 @@ def on_files(files, config):
         files.append(_generated(config, page))
         if page.html:
             _html[page.src_uri] = page.html
+    if _serving:  # known here, not looked for in site/ after the build (13,000 files at 5,000 items)
+        _pages_of_build.clear()
+        _pages_of_build.update(f.dest_uri for f in files if f.dest_uri.endswith(".html"))
     return files
 
 
@@ -146,7 +154,7 @@ def on_post_build(config):
         return
     if _serving:
         _built.clear()
-        _built.update(p.relative_to(config.site_dir).as_posix() for p in Path(config.site_dir).rglob("*.html"))
+        _built.update(_pages_of_build)
     figures = _work.finish()
     _work = None
     if figures and os.environ.get("SEARCH_FIGURES"):  # `make bench` reads what indexing cost

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import models as m
-from . import filing, pagecheck, publishing, screen
+from . import filing, listing, pagecheck, publishing, screen
 from .periods import PeriodError, parse as parse_period
 from .problems import ContentError, Problem, closest, shown
 from .site import Site
@@ -69,9 +69,10 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
             for name, (model, what) in DATA_FILES.items()}
     _check_data_names(out, root / "data")
     docs = root / docs_dir
-    news = _load_pages(out, docs, "news", m.NewsItem)
-    notes = _load_pages(out, docs, "notes", m.Note)
-    bulletins = _load_pages(out, docs, "bulletins", m.Bulletin)
+    markdown = listing.markdown_files(docs)  # walked once, for the pages, their check and screening
+    news = _load_pages(out, docs, "news", m.NewsItem, markdown)
+    notes = _load_pages(out, docs, "notes", m.Note, markdown)
+    bulletins = _load_pages(out, docs, "bulletins", m.Bulletin, markdown)
 
     refs = _References(out, data)
     refs.check_topic_parents(data["topics"])
@@ -97,13 +98,13 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     _check_bulletins(out, bulletins)
     _check_unique_urls(out, news + notes + bulletins)
     if page_names is not None:
-        out.problems += pagecheck.check_pages(root, docs, page_names)
+        out.problems += pagecheck.check_pages(root, docs, page_names, markdown)
     if settings.review_required:
         for record, _ in news + notes:
             record.waiting = record.review.missing() if record.review else list(m.REVIEW_STEPS)
     if screening:
         drafts = {where.file for record, where in news + notes + bulletins if record.draft}
-        out.problems += screen.screen(root, docs, terms, settings.public_numbers, today, drafts)
+        out.problems += screen.screen(root, docs, terms, settings.public_numbers, today, drafts, markdown)
     if (root / config_file).is_file():  # a site, not a bare data folder: its footer must be complete
         out.problems += filing.read(root, config_file, docs_dir)[1]
 
@@ -229,7 +230,7 @@ def _load_data(out: Collector, path: Path, model: type[m.Record], what: str, kin
         out.add(file, 0, message="文件不是 UTF-8 编码，请用 UTF-8 保存")
         out.unreadable.add(kind)
         return []
-    data, problems = parse(text, file)
+    data, problems = _parsed(text, file)
     out.problems += problems
     if problems:
         out.unreadable.add(kind)
@@ -254,6 +255,19 @@ def _load_data(out: Collector, path: Path, model: type[m.Record], what: str, kin
         seen[record.id] = item.lines.get("id", line)
         records.append((record, Where(file, item)))
     return records
+
+
+_PARSED: dict[str, tuple] = {}  # file → (text, data, problems) of the last load: `make serve` re-reads
+
+
+def _parsed(text: str, file: str) -> tuple:
+    """A data file's YAML, parsed again only when its text changed (a save in `make serve`
+    loads every file; the instructors and classes of a big school take 0.1-0.2 s to parse).
+    The parsed mappings are only read, never changed, by validation."""
+    kept = _PARSED.get(file)
+    if kept is None or kept[0] != text:
+        kept = _PARSED[file] = (text, *parse(text, file))
+    return kept[1], kept[2]
 
 
 def _load_terms(out: Collector, path: Path) -> screen.Terms:
@@ -307,15 +321,14 @@ def _check_data_names(out: Collector, folder: Path) -> None:
 # --- docs/**/*.md -----------------------------------------------------------------
 
 
-def _load_pages(out: Collector, docs: Path, folder: str, model: type[m.Page]) -> list[tuple]:
+def _load_pages(out: Collector, docs: Path, folder: str, model: type[m.Page],
+                markdown: list[listing.Entry]) -> list[tuple]:
     base = docs / folder
-    if not base.is_dir():
-        return []
     records = []
-    for path in sorted(base.rglob("*.md")):
-        if path.name == "index.md":
+    for entry in markdown:
+        if not entry.rel.startswith(folder + "/") or entry.path.name == "index.md":
             continue
-        record, where, problems = _page(out.root, docs, base, folder, model, path)
+        record, where, problems = _page(out.root, docs, base, folder, model, entry)
         out.problems += problems
         if record is not None:
             records.append((record, where))
@@ -328,9 +341,9 @@ def _load_pages(out: Collector, docs: Path, folder: str, model: type[m.Page]) ->
 _PAGES: dict[Path, tuple] = {}
 
 
-def _page(root: Path, docs: Path, base: Path, folder: str, model: type[m.Page], path: Path) -> tuple:
-    stat = path.stat()
-    key = (stat.st_mtime_ns, stat.st_size, model)
+def _page(root: Path, docs: Path, base: Path, folder: str, model: type[m.Page], entry: listing.Entry) -> tuple:
+    path = entry.path
+    key = (entry.mtime_ns, entry.size, model)
     cached = _PAGES.get(path)
     if cached and cached[0] == key:
         return cached[1]
@@ -339,7 +352,7 @@ def _page(root: Path, docs: Path, base: Path, folder: str, model: type[m.Page], 
     record = where = None
     extra = _derived(out, file, folder, path.relative_to(base).parts)
     if extra is not None:
-        extra["src"] = path.relative_to(docs).as_posix()
+        extra["src"] = entry.rel
         meta, body, _line, problems = read_front_matter(path, file)
         out.problems += problems
         if not problems:
@@ -349,6 +362,7 @@ def _page(root: Path, docs: Path, base: Path, folder: str, model: type[m.Page], 
                 where = Where(file, meta)
                 if getattr(record, "cover", None):
                     _check_cover(out, record, where, path)
+                    record.cover_in_text = bool(record.cover_file) and Path(record.cover_file).name in body
                 if folder != "bulletins":
                     _check_file_date(out, record, where, path.name)
     result = (record, where, out.problems)

@@ -272,3 +272,25 @@ def nav_key(page, nav, base_url: str):
         return None
     targets = [p.url for p in nav.pages] + list(FRAGMENT_LINKS)
     return (base_url, *(get_relative_url(url, page.url) for url in targets))
+
+
+def watch_natively(server):
+    """`mkdocs serve` with the operating system's file events (inotify on Linux) instead of
+    MkDocs' polling observer, which walks and stats all of docs/ every 0.5 s: at 5,000 items
+    (8,500 files) 70 ms a walk, on the build's core, and a save waits 0.3 s on average before it
+    is seen. QC_WATCH=poll keeps MkDocs' polling (for a docs/ on a network drive, where file
+    events do not arrive). Uses MkDocs 1.6's LiveReloadServer: `watch`/`unwatch` and the
+    `observer` it starts in serve()."""
+    if os.environ.get("QC_WATCH") == "poll":
+        return server
+    import watchdog.observers
+
+    watched = dict(server._watched_paths)  # path → how many watch() calls
+    for path, count in watched.items():
+        for _ in range(count):
+            server.unwatch(path)
+    server.observer = watchdog.observers.Observer()
+    for path, count in watched.items():
+        for _ in range(count):
+            server.watch(path)
+    return server

@@ -432,6 +432,7 @@ class NewsItem(Page):
     cover: Optional[str] = Field(None, description="封面图")
     pinned: Flag = Field(False, description="置顶")
     cover_file: str = derived("封面图文件（绝对路径）", "")
+    cover_in_text: bool = derived("正文里也用了封面图", False)
 
     @property
     def cover_name(self) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
+from . import listing
 from .problems import Problem, closest
 from .yamlsrc import parse, split_front_matter
 
@@ -41,14 +42,15 @@ _SYNTAX_HINTS = [
 RECORD_FOLDERS = ("news", "notes", "bulletins")
 
 
-def check_pages(root: Path, docs: Path, names: Names) -> list[Problem]:
+def check_pages(root: Path, docs: Path, names: Names, markdown: list[listing.Entry] | None = None) -> list[Problem]:
+    """`markdown`: docs/'s files, if listed already (macros/listing.py)."""
     env = jinja2.Environment()
     env.filters.update({name: str for name in names.filters})  # only their names matter here
     problems: list[Problem] = []
     known = (frozenset(names.variables), frozenset(names.filters))
-    for path in sorted(docs.rglob("*.md")):
-        stat = path.stat()
-        key = (stat.st_mtime_ns, stat.st_size, known)
+    for entry in markdown if markdown is not None else listing.markdown_files(docs):
+        path = entry.path
+        key = (entry.mtime_ns, entry.size, known)
         cached = _CHECKED.get(path)
         if cached is None or cached[0] != key:
             cached = _CHECKED[path] = (key, _check_page(root, docs, path, env, names))

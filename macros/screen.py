@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import models as m
+from . import listing
 from .problems import Problem
 from .yamlsrc import split_front_matter
 
@@ -171,19 +172,24 @@ _CACHE: dict[Path, tuple] = {}  # path → ((mtime, size, settings), problems): 
 
 
 def screen(root: Path, docs: Path, terms: Terms, public_numbers: frozenset[str], today: dt.date,
-           skip: set[str] = frozenset()) -> list[Problem]:
+           skip: set[str] = frozenset(), markdown: list[listing.Entry] | None = None) -> list[Problem]:
     """Every problem in every published file under docs/ and data/ (`skip`: files relative to
-    the root not to screen, such as drafts)."""
-    paths = sorted(docs.rglob("*.md")) + sorted((root / "data").glob("*.y*ml"))
+    the root not to screen, such as drafts; `markdown`: docs/'s files, if listed already)."""
+    if markdown is None:
+        markdown = listing.markdown_files(docs)
+    data = []
+    for path in sorted((root / "data").glob("*.y*ml")):
+        stat = path.stat()
+        data.append(listing.Entry(path, "", stat.st_mtime_ns, stat.st_size))
     # a string slice: Path.relative_to was a tenth of the time (Path(".") / "docs" is "docs")
     prefix = 0 if root.as_posix() == "." else len(root.as_posix().rstrip("/")) + 1
     problems = []
-    for path in paths:
+    for entry in markdown + data:
+        path = entry.path
         file = path.as_posix()[prefix:]
         if file in skip or file == TERMS_FILE:
             continue
-        stat = path.stat()
-        key = (stat.st_mtime_ns, stat.st_size, terms.signature, public_numbers, today)
+        key = (entry.mtime_ns, entry.size, terms.signature, public_numbers, today)
         cached = _CACHE.get(path)
         if cached is None or cached[0] != key:
             try:

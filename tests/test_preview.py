@@ -50,3 +50,26 @@ def test_preview_shows_drafts_and_future_items_with_a_banner(small):
     assert small.build().returncode == 0
     assert not small.path("site/news/2023/draft").exists()
     assert not small.path("site/news/2099").exists()
+
+
+def test_the_preview_watches_with_file_events_not_polling(tmp_path, monkeypatch):
+    """macros.mkdocs_adapter.watch_natively: the same paths, watched by the system's observer."""
+    import watchdog.observers
+    import watchdog.observers.polling
+    from mkdocs.livereload import LiveReloadServer
+
+    from macros.mkdocs_adapter import watch_natively
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    (tmp_path / "docs").mkdir()
+    server.watch(str(tmp_path / "docs"))
+    server.watch(str(tmp_path / "docs"))  # twice, as MkDocs and a plugin may
+    server.watch(str(tmp_path / "mkdocs.yml"), recursive=False)
+    assert isinstance(server.observer, watchdog.observers.polling.PollingObserver)
+    watch_natively(server)
+    assert type(server.observer) is watchdog.observers.Observer
+    assert server._watched_paths == {str(tmp_path / "docs"): 2, str(tmp_path / "mkdocs.yml"): 1}
+    assert len(server.observer.emitters) == 2 == len(server._watch_refs)  # scheduled; serve() starts them
+    monkeypatch.setenv("QC_WATCH", "poll")
+    polling = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    assert isinstance(watch_natively(polling).observer, watchdog.observers.polling.PollingObserver)
