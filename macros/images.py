@@ -34,7 +34,7 @@ WIDTHS = (360, 720)
 QUALITY = 78
 # Part of every cached file's name: change it whenever the resizing changes (widths aside,
 # which are in the name already) so that every variant is made again.
-RECIPE = "v2"
+RECIPE = "v3"
 
 
 @dataclass(frozen=True)
@@ -120,8 +120,10 @@ def _resize(source: str, data: bytes, missing: dict[tuple[int, int], Path]) -> N
                 # from the previous (larger) result when it halves exactly: reduce() is cheap
                 if image.size == (2 * w, 2 * h):
                     image = image.reduce(2)
-                else:  # after the draft the step is small (800 → 720): bicubic is as sharp as Lanczos there, and faster
-                    image = image.resize((w, h), Image.Resampling.BICUBIC)
+                else:  # after the draft the step is small (800 → 720): bilinear (with Pillow's
+                    # antialiasing) looks the same there as bicubic or Lanczos, and is the cheapest:
+                    # 5.6 ms against 8.4 ms for bicubic, of 17.6 ms a photo (60 bench photos)
+                    image = image.resize((w, h), Image.Resampling.BILINEAR)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
                 image.save(tmp, "JPEG", quality=QUALITY)  # optimize/progressive: ×3 the time, −5 % bytes
