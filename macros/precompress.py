@@ -4,7 +4,7 @@ The server then sends a file compressed once, at the highest level, instead of c
 it again on every request. Files are compressed in a thread pool: zlib releases the GIL, so
 two cores compress two files at once. A twin is written only when it is smaller, with the
 file's own modification time, so that nginx's Last-Modified and ETag agree for both.
-Files that are already compressed (images, Pagefind's index chunks, sitemap.xml.gz) are left alone.
+Files that are already compressed (images, sitemap.xml.gz) are left alone.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-# HTML, CSS, JS, XML (feeds, sitemap), JSON (Pagefind's entry), SVG, text. Not source maps:
+# HTML, CSS, JS, XML (feeds, sitemap), JSON (the search index's page texts), SVG, text. Not source maps:
 # readers never fetch them.
 SUFFIXES = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt", ".webmanifest", ".bin")  # .bin: search shards
 # Measured on the demo site's text files (6 MB, best of six): level 5 writes 26.4 % of the raw

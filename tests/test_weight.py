@@ -20,7 +20,6 @@ import re
 from tools import elder, phone
 
 BUDGET_KB = 100  # per page; KB = 1024 bytes, as Lighthouse reports them (issue 15)
-SEARCH_BUDGET_KB = 300  # the search page loads Pagefind's script and styles: the earlier budget
 _TEXT = re.compile(r"text/.*|application/(javascript|json|xml|manifest\+json)|image/svg\+xml")
 
 
@@ -52,7 +51,7 @@ def test_every_page_type_weighs_at_most_100_kb_in_both_modes(demo, origin, brows
     rows, heavy = [], []
     for kind in phone.PAGES:
         url = kind.resolve(demo.site)
-        budget = SEARCH_BUDGET_KB if kind.name == "search" else BUDGET_KB
+        budget = BUDGET_KB  # the search page too, before a query (our script is 5 KB; Pagefind's was 120)
         for mode in elder.MODES:
             sizes = weigh(browser, origin, url, mode)
             total = sum(sizes.values()) / 1024
@@ -60,7 +59,7 @@ def test_every_page_type_weighs_at_most_100_kb_in_both_modes(demo, origin, brows
             rows.append(f"  {kind.name:<15} {mode:<6} {total:6.1f} KB   {url}  ({detail})")
             if total > budget:
                 heavy.append(f"{kind.name} ({mode}) {url}: {total:.1f} KB > {budget} KB")
-    table = "\n".join(["", f"first-load weight, gzipped (budget {BUDGET_KB} KB, search {SEARCH_BUDGET_KB} KB):", *rows])
+    table = "\n".join(["", f"first-load weight, gzipped (budget {BUDGET_KB} KB):", *rows])
     with capsys.disabled():  # the figures are the point: shown on every run
         print(table)
     assert not heavy, f"too heavy: {heavy}{table}"
