@@ -160,35 +160,21 @@ def blocks(element) -> list[str]:
     """The text of each block, without the text of blocks inside it, whitespace removed."""
     out: list[str] = []
 
-    def walk(node) -> str:
-        own = node.text or ""
-        for child in node:
-            if not isinstance(child.tag, str):
-                own += child.tail or ""
-                continue
-            if child.tag in _BLOCK:
-                text = walk(child)
-                if text:
-                    out.append(text)
-            else:
-                own += walk_inline(child)
-            own += child.tail or ""
-        return "".join(own.split())
-
-    def walk_inline(node) -> str:
+    def text_of(node) -> str:
+        """The node's own and inline text; each block inside it goes to `out` on its own."""
         text = node.text or ""
         for child in node:
-            if isinstance(child.tag, str):
+            if isinstance(child.tag, str):  # not a comment
                 if child.tag in _BLOCK:
-                    inner = walk(child)
+                    inner = "".join(text_of(child).split())
                     if inner:
                         out.append(inner)
                 else:
-                    text += walk_inline(child)
+                    text += text_of(child)
             text += child.tail or ""
         return text
 
-    top = walk(element)
+    top = "".join(text_of(element).split())
     if top:
         out.append(top)
     return out
