@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 
@@ -18,6 +17,7 @@ from macros import models as m
 from macros import stats
 from macros.periods import parse as parse_period
 from macros.render import number, zh_date
+from tools.nginx import free_port
 
 ITEM = "docs/news/2023/2023-09-01-wx.md"
 # everything the edition reshapes: links (outside, repeated, to WeChat, inside the site, an
@@ -241,15 +241,8 @@ def test_the_published_site_has_no_wechat_edition(demo):
 
 
 def _port() -> int:
-    """A free port of this feature's range (8100-8199)."""
-    for port in range(8150, 8200):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8150-8199")
+    """A free port of this feature's range."""
+    return free_port("8150-8199")
 
 
 @pytest.fixture

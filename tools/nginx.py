@@ -103,8 +103,9 @@ def prepare(site: Path, port: int, workdir: Path, **tls) -> list[str]:
 PORTS = os.environ.get("NGINX_TEST_PORTS", "8400-8499")
 
 
-def free_port() -> int:
-    low, high = map(int, PORTS.split("-"))
+def free_port(ports: str = PORTS) -> int:
+    """A free port of the range `ports` ("8400-8499"), tried in a random order."""
+    low, high = map(int, ports.split("-"))
     for port in random.sample(range(low, high + 1), high - low + 1):
         with socket.socket() as probe:
             try:
@@ -112,7 +113,7 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port in {PORTS}")
+    raise RuntimeError(f"no free port in {ports}")
 
 
 def _wait(port: int, process: subprocess.Popen, workdir: Path) -> None:
