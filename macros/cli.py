@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from . import freshness, inspection, review, scaffold, stats
+from . import clock, freshness, inspection, review, scaffold, stats
 from .library import Library
 from .load import load
 from .periods import PeriodError, parse
@@ -30,24 +30,30 @@ def _site(args):
     return load(Path(args.root), args.today, "docs", Library.names(extra))
 
 
-def _extra_names(root: Path) -> set[str]:
-    """Names from mkdocs.yml's `extra:`, which pages may use as variables."""
+def _extra(root: Path) -> dict:
+    """mkdocs.yml's `extra:` (empty when the file is missing or not YAML: `check` reports that)."""
     path = root / "mkdocs.yml"
     if not path.exists():
-        return set()
+        return {}
     text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if "!!python" not in line)
     try:
         config = yaml.safe_load(text) or {}
     except yaml.YAMLError:
-        return set()
-    return set((config.get("extra") or {}).keys())
+        return {}
+    extra = config.get("extra") if isinstance(config, dict) else None
+    return extra if isinstance(extra, dict) else {}
+
+
+def _extra_names(root: Path) -> set[str]:
+    """Names from mkdocs.yml's `extra:`, which pages may use as variables."""
+    return set(_extra(root).keys())
 
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期「{value}」无效，应写成 2024-01-01") from None
+        return clock.parse_day(value)
+    except clock.ClockError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _period(value: str):
@@ -60,7 +66,8 @@ def _period(value: str):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m macros", description="青川市委党校网站的内容工具")
     parser.add_argument("--root", default=".", help="项目根目录（含 data/ 与 docs/），默认当前目录")
-    parser.add_argument("--today", type=_date, default=dt.date.today(), help="按哪一天发布（默认今天）")
+    parser.add_argument("--today", type=_date, default=None,
+                        help="按哪一天发布（默认：环境变量 SITE_TODAY，否则学校时区的今天）")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="检查全部内容，不生成网站")
     stat = commands.add_parser("stats", help="输出某一时段的统计数字")
@@ -86,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         # SUPPRESS keeps the top-level --today unless this one is given
         command.add_argument("--today", type=_date, default=argparse.SUPPRESS, help="按哪一天计算（默认今天）")
     args = parser.parse_args(argv)
+    try:  # the one clock: --today, else SITE_TODAY, else the school's time zone (clock.py)
+        args.today = clock.today(args.today, _extra(Path(args.root)).get("timezone"))
+    except clock.ClockError as error:
+        print(error, file=sys.stderr)
+        return 2
 
     if args.command == "new":
         return _new(args)

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import models as m
-from . import filing, listing, pagecheck, publishing, screen
+from . import clock, filing, listing, pagecheck, publishing, screen
 from .periods import PeriodError, parse as parse_period
 from .problems import ContentError, Problem, closest, shown
 from .site import Site
@@ -61,7 +61,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     `screening=False` leaves out wrong formulations and personal data (`inspect` screens
     them itself, to report them apart)."""
     root = Path(root)
-    today = today or dt.date.today()
+    today = today or clock.today()
     out = Collector(root)
     settings = publishing.read(root, out)
     terms = _load_terms(out, root / screen.TERMS_FILE)

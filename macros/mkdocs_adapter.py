@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.exceptions import PluginError
 
-from . import render
+from . import clock, render
 from .library import Library, MacroError
 from .load import load
 from .problems import ContentError, Problem
@@ -32,10 +32,14 @@ def set_preview(on: bool) -> None:
     _preview = on
 
 
-def build_day() -> dt.date:
-    """The day the build publishes for; SITE_TODAY=2024-01-01 pretends another day (tests, previews)."""
-    value = os.environ.get("SITE_TODAY")
-    return dt.date.fromisoformat(value) if value else dt.date.today()
+def build_day(config=None) -> dt.date:
+    """The day the build publishes for (`clock.today`): SITE_TODAY=2024-01-01 pretends another
+    day (tests, previews), else today in `extra: timezone:` (Asia/Shanghai by default)."""
+    timezone = (config.extra or {}).get("timezone") if config is not None else None
+    try:
+        return clock.today(timezone=timezone)
+    except clock.ClockError as error:
+        raise PluginError(f"mkdocs.yml 的 extra.timezone：{error}") from None
 
 
 def load_site(config, extra_names=()) -> Site | None:
@@ -51,7 +55,7 @@ def load_site(config, extra_names=()) -> Site | None:
     _broken.clear()
     _render_problems.clear()
     try:
-        site = load(root, build_day(), docs, Library.names(extra_names), config_file=Path(config.config_file_path).name)
+        site = load(root, build_day(config), docs, Library.names(extra_names), config_file=Path(config.config_file_path).name)
     except ContentError as error:
         if _preview:
             _broken[id(config)] = error

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import models as m
-from . import listing
+from . import clock, listing
 from .problems import Problem
 from .yamlsrc import split_front_matter
 
@@ -40,7 +40,7 @@ def id_check_character(first17: str) -> str:
 
 def is_id_number(text: str, today: dt.date | None = None) -> bool:
     match = _ID.fullmatch(text)
-    return bool(match) and _plausible_id(match, today or dt.date.today())
+    return bool(match) and _plausible_id(match, today or clock.today())
 
 
 

@@ -1,0 +1,78 @@
+"""One clock: --today, else SITE_TODAY, else the date in the school's time zone (macros/clock.py)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from macros import clock
+
+ROOT = Path(__file__).resolve().parents[1]
+UTC = dt.timezone.utc
+
+
+def test_override_wins_over_the_environment():
+    assert clock.today(dt.date(2024, 1, 1), environ={"SITE_TODAY": "2025-05-05"}) == dt.date(2024, 1, 1)
+
+
+def test_site_today_wins_over_the_wall_clock():
+    assert clock.today(environ={"SITE_TODAY": "2025-05-05"}) == dt.date(2025, 5, 5)
+
+
+def test_a_bad_site_today_is_said_in_chinese():
+    with pytest.raises(clock.ClockError, match="SITE_TODAY.*2025-13-01.*2024-01-01"):
+        clock.today(environ={"SITE_TODAY": "2025-13-01"})
+
+
+def test_the_day_changes_at_midnight_beijing_time_not_utc():
+    # 16:30 UTC on 30 November is 00:30 on 1 December in Beijing
+    late = dt.datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
+    assert clock.today(environ={}, now=late) == dt.date(2026, 12, 1)
+    assert clock.today(environ={}, now=dt.datetime(2026, 11, 30, 15, 59, tzinfo=UTC)) == dt.date(2026, 11, 30)
+
+
+def test_the_time_zone_is_configurable():
+    late = dt.datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
+    assert clock.today(timezone="Europe/London", environ={}, now=late) == dt.date(2026, 11, 30)
+    assert clock.today(environ={"SITE_TZ": "Asia/Urumqi"}, now=late) == dt.date(2026, 11, 30)
+    with pytest.raises(clock.ClockError, match="时区「Mars/Olympus」无效"):
+        clock.today(timezone="Mars/Olympus", environ={}, now=late)
+
+
+def test_the_wall_clock_is_read_in_clock_py_only():
+    wall = re.compile(r"\b(date\.today|datetime\.now|datetime\.utcnow|datetime\.today)\s*\(")
+    offenders = [f"{path.relative_to(ROOT)}:{n}" for path in [*(ROOT / "macros").rglob("*.py"), ROOT / "hooks.py"]
+                 if path.name != "clock.py"
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if wall.search(line)]
+    assert offenders == []
+
+
+def _cli(project, *args, env_today=None, extra_env=None):
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_TODAY", "SITE_TZ")}
+    if env_today:
+        env["SITE_TODAY"] = env_today
+    env.update(extra_env or {})
+    return subprocess.run([sys.executable, "-m", "macros", *args], cwd=project.root, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_commands_take_the_day_from_site_today(small):
+    # the same day as the build: no command reads the wall clock behind SITE_TODAY's back
+    result = _cli(small, "review", env_today="2031-02-03")
+    assert "按 2031-02-03 计算" in result.stdout, result.stdout + result.stderr
+    result = _cli(small, "review", "--today", "2030-01-01", env_today="2031-02-03")
+    assert "按 2030-01-01 计算" in result.stdout
+
+
+def test_commands_use_the_configured_time_zone(small):
+    text = small.path("mkdocs.yml").read_text(encoding="utf-8")
+    assert "\nextra:\n" in text
+    small.write("mkdocs.yml", text.replace("\nextra:\n", "\nextra:\n  timezone: Mars/Olympus\n", 1))
+    result = _cli(small, "review")
+    assert result.returncode == 2 and "时区「Mars/Olympus」无效" in result.stderr
