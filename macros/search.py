@@ -7,7 +7,7 @@ indexing held ~300 KB per page. Here text and query are cut the SAME way, by rul
 dictionary: a run of Chinese characters, digits and Latin letters gives its overlapping pairs
 (乡土中国 → 乡土 土中 中国; 第31期 → 第3 31 1期). Every pair of a query that occurs in a page is a
 pair of that page, so the page is a candidate: recall by construction. The browser
-(docs/assets/search.js) then checks the literal phrase in the page's text, ranks and excerpts.
+(overrides/assets/search.js) then checks the literal phrase in the page's text, ranks and excerpts.
 
 Files, under site/search/idx/ (the browser fetches only what a query needs):
   meta.json     {"v": 1, "shards": N, "pages": P, "stamp": crc32 of the shards}
@@ -39,7 +39,7 @@ from collections import defaultdict
 from pathlib import Path
 
 # CJK unified ideographs (with extension A and the compatibility block): the characters that
-# are paired. Kept in step with CJK in docs/assets/search.js.
+# are paired. Kept in step with CJK in overrides/assets/search.js.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(f"[{CJK}0-9a-z]+")
 # a space between two Chinese characters inside a paragraph is a line break of the source

@@ -1,7 +1,7 @@
 """长者模式 in the browser: switching it on, and measuring what a reader sees.
 
 Shared by tests/test_elder.py (sizes, contrast, tap targets on every page type), by
-tests/test_weight.py and by `make audit` (both modes). The mode is what docs/assets/elder.js
+tests/test_weight.py and by `make audit` (both modes). The mode is what overrides/assets/elder.js
 keeps in localStorage; `switch_on` sets it as a reader does, by tapping the header's button.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 
 from tools import phone
 
-KEY = "qc.elder"  # the localStorage key of docs/assets/elder.js
+KEY = "qc.elder"  # the localStorage key of overrides/assets/elder.js
 BUTTON_NAME = re.compile("长者模式")
 MODES = ("normal", "elder")
 

@@ -1,6 +1,6 @@
 """make pdf: each built bulletin printed to A4 PDF by headless Chromium (pdf/<slug>.pdf).
 
-The print stylesheet (docs/assets/site.css, @media print) removes the site's chrome;
+The print stylesheet (overrides/assets/site.css, @media print) removes the site's chrome;
 Chinese renders with the system's CJK fonts (Debian: fonts-noto-cjk).
 """
 from __future__ import annotations
