@@ -54,8 +54,13 @@ def load_site(config, extra_names=()) -> Site | None:
     _current.clear()
     _broken.clear()
     _render_problems.clear()
+    day = build_day(config)
+    # MkDocs dates the sitemap's <lastmod> and the .gz headers from SOURCE_DATE_EPOCH, else
+    # from the wall clock: the build's day is the one clock's, so a build is the same file for
+    # file whatever the machine's date (tests/test_clock.py builds under faketime)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(day, dt.time(), dt.timezone.utc).timestamp()))
     try:
-        site = load(root, build_day(config), docs, Library.names(extra_names), config_file=Path(config.config_file_path).name)
+        site = load(root, day, docs, Library.names(extra_names), config_file=Path(config.config_file_path).name)
     except ContentError as error:
         if _preview:
             _broken[id(config)] = error

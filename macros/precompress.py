@@ -37,8 +37,10 @@ def _compress(path: str) -> tuple[int, int]:
     with open(path, "rb") as source:
         data = source.read()
     stat = os.stat(path)
-    # gzip.compress in a worker thread: zlib.compress releases the GIL while it works
-    packed = gzip.compress(data, compresslevel=LEVEL, mtime=int(stat.st_mtime))
+    # gzip.compress in a worker thread: zlib.compress releases the GIL while it works. The
+    # header's time is 0: no browser reads it, and the same file then gives the same twin on
+    # any day (a build is reproducible file for file, tests/test_clock.py)
+    packed = gzip.compress(data, compresslevel=LEVEL, mtime=0)
     target = path + ".gz"
     if len(packed) >= len(data):
         if os.path.exists(target):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,48 @@ def test_commands_use_the_configured_time_zone(small):
     small.write("mkdocs.yml", text.replace("\nextra:\n", "\nextra:\n  timezone: Mars/Olympus\n", 1))
     result = _cli(small, "review")
     assert result.returncode == 2 and "时区「Mars/Olympus」无效" in result.stderr
+
+
+# --- the same site on any day of the year: the wall clock moved by Debian's faketime ---------
+
+AHEAD = "+400d"  # more than a year: every date the wall clock could give is another one
+
+
+def _faketime() -> str:
+    path = shutil.which("faketime")
+    if path is None:  # fail, never skip: `make test` installs it (tools/install-server-tools.sh)
+        pytest.fail("faketime is missing: run `sudo apt-get install faketime` (or `make server-tools` as root)",
+                    pytrace=False)
+    return path
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_faketime_moves_the_wall_clock(small):
+    # without SITE_TODAY, the commands see the moved clock: so the tests below can fail
+    env = {k: v for k, v in os.environ.items() if k != "SITE_TODAY"}
+    moved = subprocess.run([_faketime(), "-f", AHEAD, sys.executable, "-c",
+                            "from macros import clock; print(clock.today())"],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert moved.stdout.strip() == str(clock.today(now=dt.datetime.now(UTC) + dt.timedelta(days=400)))
+
+
+def test_a_build_and_the_commands_ignore_the_wall_clock(small, tmp_path):
+    env = {**os.environ, "SITE_TODAY": "2026-11-23", "NO_MKDOCS_2_WARNING": "1"}
+    outputs = {}
+    for name, prefix in (("now", []), ("ahead", [_faketime(), "-f", AHEAD])):
+        site = tmp_path / name
+        built = subprocess.run([*prefix, sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                               cwd=small.root, env=env, capture_output=True, text=True, timeout=300)
+        assert built.returncode == 0, built.stderr[-2000:]
+        commands = [subprocess.run([*prefix, sys.executable, "-m", "macros", *args], cwd=small.root, env=env,
+                                   capture_output=True, text=True, timeout=120).stdout
+                    for args in (["check"], ["review"], ["freshness"], ["stats", "--period", "2023", "--json"])]
+        outputs[name] = (_files(site), commands)
+    (now_files, now_out), (ahead_files, ahead_out) = outputs["now"], outputs["ahead"]
+    assert now_out == ahead_out
+    assert sorted(now_files) == sorted(ahead_files)
+    differ = [path for path in now_files if now_files[path] != ahead_files[path]]
+    assert differ == []
