@@ -183,7 +183,7 @@ def _wechat(args) -> int:
         return 1
     if args.output:
         Path(args.output).write_text(fragment + "\n", encoding="utf-8")
-        print(f"已写入 {args.output}：用浏览器打开，全选复制后粘贴到公众号编辑器（见编辑指南第十二章）。")
+        print(f"已写入 {args.output}：用浏览器打开，全选复制后粘贴到公众号编辑器（见编辑指南“公众号版”一节，EDITING.md#wechat）。")
     else:
         print(fragment)
     return 0

@@ -125,7 +125,7 @@ def install_error_messages() -> None:
         names = re.findall(r"'([^']+)'", error.message or "")
         line = _line_of(Path(page.file.abs_src_path), names[-1]) if names else 0
         problem = Problem(f"docs/{page.file.src_path}", line,
-                          message=f"宏或变量没有定义（{error.message}），请查看编辑指南中的宏列表")
+                          message=f"宏或变量没有定义（{error.message}），请查看编辑指南“简报与宏”一节（EDITING.md#bulletins）中的宏列表")
         if _preview:
             _render_problems.append(problem)
         return str(problem)

@@ -91,13 +91,13 @@ def check_template(env: jinja2.Environment, file: str, body: str, first_line: in
         match = re.match(r"No filter named '(.+)'", error.message or "")
         if match:
             guess = closest(match.group(1), env.filters)
-            hint = f"，是否是「{guess}」？" if guess else "。请查看编辑指南中的过滤器列表"
+            hint = f"，是否是「{guess}」？" if guess else "。请查看编辑指南“简报与宏”一节（EDITING.md#bulletins）中的过滤器列表"
             return [Problem(file, line, field=match.group(1), message=f"未知的过滤器「{match.group(1)}」{hint}")]
         return [Problem(file, line, message=f"宏的写法有误：{_syntax_hint(error.message or '')}")]
     problems = []
     for name in sorted(free - known):
         guess = closest(name, known)
-        hint = f"，是否是「{guess}」？" if guess else "。请查看编辑指南中的宏列表"
+        hint = f"，是否是「{guess}」？" if guess else "。请查看编辑指南“简报与宏”一节（EDITING.md#bulletins）中的宏列表"
         problems.append(Problem(file, first_line + _line_of(body, name), field=name,
                                 message=f"未定义的宏或变量「{name}」{hint}"))
     return problems

@@ -1,7 +1,7 @@
 """Pages put into the theme's template by two processes: half of them by a forked copy of
 the build, on the machine's second core.
 
-Why our own (README "Build speed"): MkDocs renders pages one after the other, and neither it
+Why our own (DEVELOPING.md#build-speed): MkDocs renders pages one after the other, and neither it
 nor Material offers a parallel build (mkdocs#1900 was closed: "requires changes in the
 design"). After every page's Markdown is converted (MkDocs' `on_env`), everything a template
 needs is in memory, so a fork of the build can render its share of the pages and write them,

@@ -1,6 +1,6 @@
 """The search index: character bigrams of our own, written while the site is built.
 
-Why not Pagefind (1.5.2, measured; see README "Search"): its extended build cuts Chinese with
+Why not Pagefind (1.5.2, measured; see DEVELOPING.md#search): its extended build cuts Chinese with
 jieba while the browser cuts the query with Intl.Segmenter, so a query that occurs in a page
 often finds nothing (乡土中国, 罗文斌); one query fetched 531-797 KB on a 5,000-item site, and
 indexing held ~300 KB per page. Here text and query are cut the SAME way, by rule, with no

@@ -1,4 +1,4 @@
-"""长者模式 in Debian's Chromium at 360 px (README: 长者模式).
+"""长者模式 in Debian's Chromium at 360 px (DEVELOPING.md#elder).
 
 On every page type (tools/phone.py: PAGES), in both colour schemes: the header's button
 switches it on; body text is then 20 px or more with lines 1.8 apart, all text of the content

@@ -1,4 +1,4 @@
-"""Share cards (README: 分享卡片): description, Open Graph and canonical URL on every page.
+"""Share cards (DEVELOPING.md#share-cards): description, Open Graph and canonical URL on every page.
 
 Unit tests of macros/share.py's rules, a fixture site whose summary is full of HTML's special
 characters (printed escaped), and every page of the built demo parsed: each record page's

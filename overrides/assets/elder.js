@@ -1,4 +1,4 @@
-/* 长者模式 (README: 长者模式): large text, wide lines, strong contrast, large tap targets.
+/* 长者模式 (DEVELOPING.md#elder): large text, wide lines, strong contrast, large tap targets.
    Loaded as a blocking file in <head> (no inline script: the site's CSP allows only 'self'),
    so html.qc-elder is set before the first paint and large text never flashes small. */
 (function () {
