@@ -1,4 +1,4 @@
-"""python -m macros check | stats | freshness | review | inspect | new | wechat
+"""python -m macros check | stats | freshness | review | inspect | new | wechat | init
 
 `check` validates all content without building the site; `stats` prints the
 figures of a period, the same computation the pages and bulletins use;
@@ -6,6 +6,7 @@ figures of a period, the same computation the pages and bulletins use;
 `review` lists what waits for which review step; `inspect` is the
 inspection self-check (`inspection.py`); `new` writes a new news item, note, course, instructor or bulletin to edit.
 `wechat` writes the 公众号 edition of a news item or note (HTML to paste into WeChat).
+`init` turns the demo into an empty school of its own (`school.py`): options, else questions in Chinese.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from . import clock, freshness, inspection, review, scaffold, stats
+from . import clock, freshness, inspection, review, scaffold, school, stats
 from .library import Library
 from .load import load
 from .periods import PeriodError, parse
@@ -64,7 +65,7 @@ def _period(value: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m macros", description="青川市委党校网站的内容工具")
+    parser = argparse.ArgumentParser(prog="python -m macros", description="党校网站的内容工具")
     parser.add_argument("--root", default=".", help="项目根目录（含 data/ 与 docs/），默认当前目录")
     parser.add_argument("--today", type=_date, default=None,
                         help="按哪一天发布（默认：环境变量 SITE_TODAY，否则学校时区的今天）")
@@ -88,7 +89,20 @@ def main(argv: list[str] | None = None) -> int:
     wechat = commands.add_parser("wechat", help="生成一篇新闻或学习笔记的公众号版（可粘贴到公众号编辑器的 HTML）")
     wechat.add_argument("path", metavar="PATH", help="文章的 Markdown 文件，例如 docs/news/2025/2025-01-14-gongzuo-huiyi.md")
     wechat.add_argument("-o", "--output", metavar="FILE", help="写入这个文件（默认输出到屏幕）")
-    for command in (fresh, waiting, audit, new):
+    start = commands.add_parser("init", help="从演示网站建立本校的空网站：改 mkdocs.yml 的学校信息，删除演示内容",
+                                description="从演示网站建立本校的空网站。没有给出的选项，在终端上会逐项询问。")
+    for question, option, attribute, _ in school.QUESTIONS:
+        start.add_argument(option, dest=attribute, metavar="…",
+                           help=question.replace("直接回车：", "默认").replace("没有可直接回车，", "可不写，"))
+    start.add_argument("--section", action="append", type=_init_value(school.parse_section), default=[],
+                       metavar="ID:名称", help="新闻板块，可写多次（默认：学校要闻、教学培训、科研咨政、机关党建）")
+    start.add_argument("--column", action="append", type=_init_value(school.parse_column), default=[],
+                       metavar="ID:名称[:责任编辑]", help="学习笔记专栏，可写多次（默认：理论学习笔记）")
+    start.add_argument("--conac-logo", type=Path, metavar="FILE", help="党政机关网站标识的图片文件（机构编制部门发放）")
+    start.add_argument("--conac-url", metavar="URL", help="党政机关网站标识的链接")
+    start.add_argument("--force", action="store_true", help="网站名称已不是演示学校时也执行（会删除现有内容）")
+    start.add_argument("--yes", action="store_true", help="在终端上也不再确认")
+    for command in (fresh, waiting, audit, new, start):
         # also accepted after the command, as in `freshness --today 2026-01-01`;
         # SUPPRESS keeps the top-level --today unless this one is given
         command.add_argument("--today", type=_date, default=argparse.SUPPRESS, help="按哪一天计算（默认今天）")
@@ -101,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "new":
         return _new(args)
+    if args.command == "init":
+        return _init(args)
     if args.command == "inspect":
         return _inspect(args)
     if args.command == "wechat":
@@ -166,6 +182,59 @@ def _new(args) -> int:
         print(f"没有新建任何内容：{error}", file=sys.stderr)
         return 1
     print(created.message())
+    return 0
+
+
+def _init_value(parse):
+    def checked(value: str):
+        try:
+            return parse(value)
+        except school.InitError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return checked
+
+
+def _ask(question: str, attribute: str, required: bool) -> str | None:
+    """One answer from the terminal, asked again until `check` would accept it."""
+    while True:
+        try:
+            answer = input(f"{question}：").strip()
+        except EOFError:
+            raise school.InitError("没有回答完所有问题") from None
+        if not answer and not required:
+            return None
+        try:
+            return school.check_value(attribute, answer)
+        except school.InitError as error:
+            print(f"  {error}，请重新输入。", file=sys.stderr)
+
+
+def _init(args) -> int:
+    root = Path(args.root)
+    terminal = sys.stdin.isatty()
+    try:
+        school.refuse(root, args.force)  # before any question
+        missing = [(q, o, a, r) for q, o, a, r in school.QUESTIONS if getattr(args, a) is None]
+        if missing and not terminal:
+            required = [f"{o}（{q.split('（')[0]}）" for q, o, _, r in missing if r]
+            if required:
+                raise school.InitError("缺少：" + "、".join(required) + "。不在终端上运行时请用选项给出，例如 "
+                                       "python -m macros init --name 中共XX市委党校 --url https://www.xxdx.gov.cn/ …")
+        for question, _, attribute, required in missing if terminal else []:
+            setattr(args, attribute, _ask(question, attribute, required))
+        answers = school.Answers(
+            **{a: getattr(args, a) for _, _, a, _ in school.QUESTIONS},
+            sections=args.section, columns=args.column, conac_logo=args.conac_logo, conac_url=args.conac_url)
+        if terminal and not args.yes:
+            sure = input("将删除演示学校的新闻、学习笔记、简报、学校概况和课程、师资等数据，确定吗？（输入 y 确定）").strip()
+            if sure.lower() not in ("y", "yes", "是"):
+                print("没有做任何修改。")
+                return 1
+        done = school.init(root, answers, args.today, force=args.force)
+    except school.InitError as error:
+        print(f"没有做任何修改：{error}", file=sys.stderr)
+        return 1
+    print(done.message(answers))
     return 0
 
 

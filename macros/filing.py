@@ -3,6 +3,8 @@
 A site in mainland China must show its ICP and 公网安备 numbers on every page, so a missing
 or malformed value is a content problem (file mkdocs.yml, the key's line, in Chinese),
 reported by `python -m macros check` and by the build with every other problem.
+On a real domain (site_url not example.cn, *.test, localhost …) the demo's fictional name and
+numbers left in mkdocs.yml are a problem too (school.demo_leftovers).
 Knows nothing of MkDocs: it reads the YAML file itself, keeping lines (yamlsrc).
 """
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from . import models as m
+from . import school
 from .problems import Problem
 from .yamlsrc import Mapping, _Loader
 
@@ -60,4 +63,8 @@ def read(root: Path, config_file: str = "mkdocs.yml", docs_dir: str = "docs") ->
         problems.append(Problem(config_file, filing.lines.get("conac_logo", filing.line), "", f"{KEY}.conac_logo",
                                 f"党政机关网站标识的图片「{record.conac_logo}」不存在：请把图片放在 "
                                 f"{docs_dir}/{record.conac_logo}，或改正路径"))
+    found = school.demo_leftovers(config, Path(root), docs_dir)
+    if found:  # the demo's fictional numbers and name, on a real domain
+        problems.append(Problem(config_file, config.lines.get("site_url", 0), "", "site_url",
+                                school.leftovers_message(str(config.get("site_url")), found)))
     return (None if problems else record), problems

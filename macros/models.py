@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, ClassVar, Literal, Optional
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -463,17 +463,42 @@ class Bulletin(Page):
 
 # --- mkdocs.yml: extra.filing, the legally required footer --------------------------
 
-# Province abbreviations of ICP and 公网安备 numbers, with the first two digits of their
-# administrative division codes (GB/T 2260), which open every 公网安备 number.
-PROVINCES = {
-    "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22", "黑": "23",
-    "沪": "31", "苏": "32", "浙": "33", "皖": "34", "闽": "35", "赣": "36", "鲁": "37", "豫": "41",
-    "鄂": "42", "湘": "43", "粤": "44", "桂": "45", "琼": "46", "渝": "50", "川": "51", "贵": "52",
-    "云": "53", "藏": "54", "陕": "61", "甘": "62", "青": "63", "宁": "64", "新": "65",
-}
-_P = "[" + "".join(PROVINCES) + "]"
-ICP_PATTERN = re.compile(rf"^({_P})ICP备(\d{{6,10}})号(?:-(\d{{1,4}}))?$")
-POLICE_PATTERN = re.compile(rf"^({_P})公网安备(\d{{14}})号$")
+class Province(NamedTuple):
+    """A province-level division as the two filing registries write it."""
+
+    name: str
+    code: str            # the first two digits of its GB/T 2260 division code, which open a 公网安备 number
+    icp: str             # the abbreviation of its ICP numbers (工信部, beian.miit.gov.cn)
+    police: tuple[str, ...]  # that of its 公网安备 numbers (公安部, beian.mps.gov.cn), the registry's first
+
+
+# The 31 of the mainland: 22 provinces, 5 autonomous regions, 4 municipalities. The registries
+# differ for three: 四川 蜀ICP备 / 川公网安备, 甘肃 陇ICP备 / 甘公网安备, 贵州 黔ICP备 / 贵公网安备
+# (the 公安部's spelling; sites also print 黔公网安备, accepted). 云南 is 滇 in both.
+PROVINCES = tuple(Province(name, code, icp, tuple(police)) for name, code, icp, police in (
+    ("北京", "11", "京", "京"), ("天津", "12", "津", "津"), ("河北", "13", "冀", "冀"), ("山西", "14", "晋", "晋"),
+    ("内蒙古", "15", "蒙", "蒙"), ("辽宁", "21", "辽", "辽"), ("吉林", "22", "吉", "吉"), ("黑龙江", "23", "黑", "黑"),
+    ("上海", "31", "沪", "沪"), ("江苏", "32", "苏", "苏"), ("浙江", "33", "浙", "浙"), ("安徽", "34", "皖", "皖"),
+    ("福建", "35", "闽", "闽"), ("江西", "36", "赣", "赣"), ("山东", "37", "鲁", "鲁"), ("河南", "41", "豫", "豫"),
+    ("湖北", "42", "鄂", "鄂"), ("湖南", "43", "湘", "湘"), ("广东", "44", "粤", "粤"), ("广西", "45", "桂", "桂"),
+    ("海南", "46", "琼", "琼"), ("重庆", "50", "渝", "渝"), ("四川", "51", "蜀", "川"), ("贵州", "52", "黔", "贵黔"),
+    ("云南", "53", "滇", "滇"), ("西藏", "54", "藏", "藏"), ("陕西", "61", "陕", "陕"), ("甘肃", "62", "陇", "甘"),
+    ("青海", "63", "青", "青"), ("宁夏", "64", "宁", "宁"), ("新疆", "65", "新", "新"),
+))
+ICP_PROVINCES = {p.icp: p for p in PROVINCES}
+POLICE_PROVINCES = {abbr: p for p in PROVINCES for abbr in p.police}
+BY_CODE = {p.code: p for p in PROVINCES}
+ICP_PATTERN = re.compile(r"^(\S)ICP备(\d{6,10})号(?:-(\d{1,4}))?$")
+POLICE_PATTERN = re.compile(r"^(\S)公网安备(\d{14})号$")
+
+
+def _named(char: str) -> Province | None:
+    """The province a character written before ICP备/公网安备 means, for a hint: either registry's
+    abbreviation, or a character of one province's name only (川, 甘, 云, 贵; not 南 or 西)."""
+    return next((p for p in PROVINCES if char == p.icp or char in p.police), None) or next(
+        (p for p in PROVINCES if char in p.name and sum(char in q.name for q in PROVINCES) == 1), None)
+
+
 # 政府网站标识码 (《政府网站发展指引》): ten characters, a local site's six-digit division code and
 # four digits, or "bm" and eight digits for a State Council department.
 SITE_CODE_PATTERN = re.compile(r"^(?:\d{10}|bm\d{8})$")
@@ -490,8 +515,16 @@ def _compact(value: Any) -> Any:
 
 def _icp(value: Any) -> str:
     text = _compact(value)
-    if isinstance(text, str) and ICP_PATTERN.match(text):
+    match = ICP_PATTERN.match(text) if isinstance(text, str) else None
+    province = _named(match.group(1)) if match else None
+    if match and match.group(1) in ICP_PROVINCES:
         return text
+    if province:
+        also = "（「{abbr}」是公网安备号的写法）" if match.group(1) in province.police else ""
+        raise PydanticCustomError(
+            "bad_icp", "ICP备案号「{value}」的省份简称不对：{name}的ICP备案号（工信部）写「{icp}」，不是「{abbr}」" + also
+            + "，请对照工信部备案系统给出的号码", {"value": shown(value), "name": province.name, "icp": province.icp,
+                                           "abbr": match.group(1)})
     raise PydanticCustomError(
         "bad_icp", "ICP备案号「{value}」格式不对，应写成工信部备案系统给出的号码，例如 青ICP备12345678号-1"
         "（省份简称 + ICP备 + 数字 + 号，网站序号「-1」可省略）", {"value": shown(value)})
@@ -500,17 +533,27 @@ def _icp(value: Any) -> str:
 def _police(value: Any) -> str:
     text = _compact(value)
     match = POLICE_PATTERN.match(text) if isinstance(text, str) else None
-    if not match:
+    named = _named(match.group(1)) if match else None
+    if not match or not (named or match.group(1) in POLICE_PROVINCES):
         raise PydanticCustomError(
             "bad_police", "公网安备号「{value}」格式不对，应写成 青公网安备63010202000123号"
             "（省份简称 + 公网安备 + 14 位数字 + 号）", {"value": shown(value)})
-    province, digits = match.groups()
-    if digits[:2] != PROVINCES[province]:
+    abbr, digits = match.groups()
+    province = POLICE_PROVINCES.get(abbr)
+    if province is None:
+        also = "（「{abbr}」是ICP备案号的写法）" if abbr == named.icp else ""
         raise PydanticCustomError(
-            "bad_police", "公网安备号「{value}」的数字以 {start} 开头，但「{province}」的地区代码是 {code}，"
-            "请对照公安机关给出的备案编号", {"value": shown(value), "start": digits[:2],
-                                            "province": province, "code": PROVINCES[province]})
-    return f"{province}公网安备 {digits}号"  # the spelling beian.gov.cn shows
+            "bad_police", "公网安备号「{value}」的省份简称不对：{name}的公网安备号（公安部）写「{police}」，不是「{abbr}」"
+            + also + "，请对照公安机关给出的备案编号", {"value": shown(value), "name": named.name,
+                                                 "police": named.police[0], "abbr": abbr})
+    if digits[:2] != province.code:
+        other = BY_CODE.get(digits[:2])
+        raise PydanticCustomError(
+            "bad_police", "公网安备号「{value}」的数字以 {start} 开头，但「{province}」的地区代码是 {code}（{name}"
+            + ("；{start} 是{other}" if other else "；没有以 {start} 开头的省级地区代码") + "），请对照公安机关给出的备案编号",
+            {"value": shown(value), "start": digits[:2], "province": abbr, "code": province.code, "name": province.name,
+             "other": other.name if other else ""})
+    return f"{abbr}公网安备 {digits}号"  # the spelling beian.gov.cn shows
 
 
 def _site_code(value: Any) -> str:

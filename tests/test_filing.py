@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from pydantic import ValidationError
 
 from macros import filing
-from macros.models import Filing
+from macros.models import PROVINCES, Filing
 
 GOOD = {"sponsor": "中共青川市委党校", "address": "青川市临江区学府路88号", "phone": "0899-6612301",
         "icp": "青ICP备12345678号-1", "police": "青公网安备63010202000123号", "site_code": "6301000012"}
@@ -20,6 +21,65 @@ def test_values_are_normalised_and_linked():
     assert record.police_url == "https://www.beian.gov.cn/portal/registerSystemInfo?recordcode=63010202000123"
     assert record.site_code == "bm01000001"
     assert record.phone_uri == "tel:08996612301"
+
+
+# Every province-level division of the mainland, as its footers read: (province, ICP number, 公网安备 number).
+# Written out, not derived from models.PROVINCES, so that the table is checked against them.
+EVERY_PROVINCE = [
+    ("北京", "京ICP备05070602号-1", "京公网安备11010502030143号"), ("天津", "津ICP备13002345号-2", "津公网安备12010102000456号"),
+    ("河北", "冀ICP备20011234号", "冀公网安备13010202001234号"), ("山西", "晋ICP备16003456号-1", "晋公网安备14010602060123号"),
+    ("内蒙古", "蒙ICP备14005124号-2", "蒙公网安备15010502001204号"), ("辽宁", "辽ICP备19012345号-1", "辽公网安备21010202000789号"),
+    ("吉林", "吉ICP备18004567号", "吉公网安备22010202000345号"), ("黑龙江", "黑ICP备17001234号-3", "黑公网安备23010302000456号"),
+    ("上海", "沪ICP备10012345号-5", "沪公网安备31010402001234号"), ("江苏", "苏ICP备15023456号-1", "苏公网安备32010202010789号"),
+    ("浙江", "浙ICP备12034567号-2", "浙公网安备33010602009876号"), ("安徽", "皖ICP备11005678号", "皖公网安备34010402701234号"),
+    ("福建", "闽ICP备09001234号-1", "闽公网安备35010202000567号"), ("江西", "赣ICP备13004567号-1", "赣公网安备36010202000234号"),
+    ("山东", "鲁ICP备05001234号-3", "鲁公网安备37010202000890号"), ("河南", "豫ICP备14012345号-1", "豫公网安备41010502003456号"),
+    ("湖北", "鄂ICP备16007890号-2", "鄂公网安备42010602000123号"), ("湖南", "湘ICP备15001234号", "湘公网安备43010202000678号"),
+    ("广东", "粤ICP备2021012345号-1", "粤公网安备44030502004567号"), ("广西", "桂ICP备17003456号-1", "桂公网安备45010302000345号"),
+    ("海南", "琼ICP备12000123号", "琼公网安备46010602000234号"), ("重庆", "渝ICP备18001234号-1", "渝公网安备50010302001234号"),
+    ("四川", "蜀ICP备14021561号", "川公网安备51010602000097号"), ("贵州", "黔ICP备2025056580号", "贵公网安备52052302000396号"),
+    ("云南", "滇ICP备20240517号-2", "滇公网安备53010202000176号"), ("西藏", "藏ICP备19000123号-1", "藏公网安备54010202000088号"),
+    ("陕西", "陕ICP备05001612号-1", "陕公网安备61010302000123号"), ("甘肃", "陇ICP备13000456号-1", "甘公网安备62010302000249号"),
+    ("青海", "青ICP备12345678号-1", "青公网安备63010202000123号"), ("宁夏", "宁ICP备16000789号", "宁公网安备64010402000567号"),
+    ("新疆", "新ICP备13001234号-2", "新公网安备65010202000345号"),
+]
+
+
+def test_the_list_has_every_province_level_division_once():
+    assert len(EVERY_PROVINCE) == len(PROVINCES) == 31
+    assert {name for name, _, _ in EVERY_PROVINCE} == {p.name for p in PROVINCES}
+    assert len({p.code for p in PROVINCES}) == 31 and len({p.icp for p in PROVINCES}) == 31
+
+
+@pytest.mark.parametrize("province, icp, police", EVERY_PROVINCE, ids=[row[0] for row in EVERY_PROVINCE])
+def test_every_province_can_publish(province, icp, police):
+    record = Filing.model_validate({**GOOD, "icp": icp, "police": police})
+    assert record.icp == icp
+    assert record.police == police.replace("公网安备", "公网安备 ")
+    assert record.police_code == re.sub(r"\D", "", police)
+
+
+def test_guizhou_police_numbers_may_be_written_with_either_abbreviation():
+    record = Filing.model_validate({**GOOD, "police": "黔公网安备52011102000668号"})
+    assert record.police == "黔公网安备 52011102000668号"
+
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("police", "蜀公网安备51010602000097号", "四川的公网安备号（公安部）写「川」，不是「蜀」（「蜀」是ICP备案号的写法）"),
+    ("police", "陇公网安备62010302000249号", "甘肃的公网安备号（公安部）写「甘」，不是「陇」"),
+    ("icp", "川ICP备14021561号", "四川的ICP备案号（工信部）写「蜀」，不是「川」（「川」是公网安备号的写法）"),
+    ("icp", "甘ICP备13000456号-1", "甘肃的ICP备案号（工信部）写「陇」，不是「甘」"),
+    ("icp", "云ICP备20240517号-2", "云南的ICP备案号（工信部）写「滇」，不是「云」"),
+    ("icp", "贵ICP备2025056580号", "贵州的ICP备案号（工信部）写「黔」，不是「贵」"),
+    ("police", "滇公网安备52010202000176号", "数字以 52 开头，但「滇」的地区代码是 53（云南；52 是贵州）"),
+    ("police", "川公网安备50010302001234号", "数字以 50 开头，但「川」的地区代码是 51（四川；50 是重庆）"),
+    ("police", "青公网安备99010202000123号", "没有以 99 开头的省级地区代码"),
+])
+def test_a_wrong_combination_says_what_the_registry_writes(key, value, expected):
+    with pytest.raises(ValidationError) as caught:
+        Filing.model_validate({**GOOD, key: value})
+    [error] = caught.value.errors()
+    assert expected in error["msg"], error["msg"]
 
 
 def set_filing(small, key: str, value: str) -> int:

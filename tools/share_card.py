@@ -2,7 +2,8 @@
 
 Chat apps and search engines show it beside a link to any page without a cover of its own
 (macros/share.py). It is committed, so a build needs no font; run this again only to change
-it (needs Debian's fonts-noto-cjk):
+it (needs Debian's fonts-noto-cjk). The school's name is mkdocs.yml's site_name, the line
+under it the 承办单位 (extra.filing.organizer); `python -m macros init` draws it too.
 
     .venv/bin/python tools/share_card.py
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import yaml
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,25 +27,54 @@ def font(name: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONTS / name), size, index=2)
 
 
-def draw() -> Image.Image:
+def _fitted(name: str, text: str, size: int, width: int) -> ImageFont.FreeTypeFont:
+    """The face at `size`, or smaller until `text` fits in `width` pixels (a long school name)."""
+    face = font(name, size)
+    while size > 40 and face.getlength(text) > width:
+        size -= 4
+        face = font(name, size)
+    return face
+
+
+def draw(title: str = "青川市委党校", subtitle: str | None = "青川行政学院", text: bool = True) -> Image.Image:
+    """The card; without `text` only its colours (no font needed: a placeholder)."""
     image = Image.new("RGB", (WIDTH, HEIGHT), RED)
     pen = ImageDraw.Draw(image)
     pen.rectangle((0, HEIGHT - 90, WIDTH, HEIGHT), fill=DARK_RED)
     pen.rectangle((100, 150, 112, 400), fill=GOLD)
-    pen.text((150, 140), "青川市委党校", font=font("NotoSerifCJK-Bold.ttc", 120), fill=WHITE)
-    pen.text((154, 300), "青川行政学院", font=font("NotoSansCJK-Regular.ttc", 56), fill=GOLD)
+    if not text:
+        return image
+    pen.text((150, 140), title, font=_fitted("NotoSerifCJK-Bold.ttc", title, 120, WIDTH - 250), fill=WHITE)
+    if subtitle:
+        pen.text((154, 300), subtitle, font=_fitted("NotoSansCJK-Regular.ttc", subtitle, 56, WIDTH - 250), fill=GOLD)
     pen.text((100, HEIGHT - 70), "工作动态 · 学习笔记 · 课程目录 · 师资库 · 工作简报",
              font=font("NotoSansCJK-Regular.ttc", 40), fill=WHITE)
     return image
 
 
+def has_fonts() -> bool:
+    return all((FONTS / name).is_file() for name in ("NotoSerifCJK-Bold.ttc", "NotoSansCJK-Regular.ttc"))
+
+
+def write(target: Path, title: str, subtitle: str | None, text: bool = True) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # few colours: a palette PNG is a tenth of the size of a full-colour one, and looks the same
+    draw(title, subtitle, text).quantize(colors=32, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
+
+
+def school(root: Path = ROOT) -> tuple[str, str | None]:
+    """The name and the line under it, from mkdocs.yml: site_name and extra.filing.organizer."""
+    config = yaml.safe_load("\n".join(line for line in (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+                                      if "!!python" not in line)) or {}
+    filing = (config.get("extra") or {}).get("filing") or {}
+    return str(config.get("site_name") or ""), filing.get("organizer") or None
+
+
 def main() -> int:
-    if not FONTS.exists():
+    if not has_fonts():
         print("needs the Noto CJK fonts: sudo apt-get install fonts-noto-cjk", file=sys.stderr)
         return 1
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    # few colours: a palette PNG is a tenth of the size of a full-colour one, and looks the same
-    draw().quantize(colors=32, method=Image.Quantize.MEDIANCUT).save(TARGET, optimize=True)
+    write(TARGET, *school())
     print(f"{TARGET.relative_to(ROOT)}: {TARGET.stat().st_size // 1024} KB")
     return 0
 
