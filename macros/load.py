@@ -90,7 +90,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
         refs.many(where, record, "topics", "topics", "专题")
         if record.source == "repost" and not record.source_name:
             out.add(where.file, where.line_of("source"), record.title, "source_name",
-                    "转载的新闻必须写明转载来源 source_name，例如 source_name: 青川日报")
+                    "转载的新闻必须写明转载来源 source_name，例如 source_name: 人民日报")
     for record, where in notes:
         refs.many(where, record, "topics", "topics", "专题")
     if "columns" not in out.unreadable:
@@ -383,7 +383,7 @@ def _derived(out: Collector, file: str, folder: str, parts: tuple[str, ...]) -> 
         return {"file": file, "slug": slug, "url": f"bulletins/{slug}/"}
     match = _DATED_NAME.match(name)
     example = "docs/news/2023/2023-03-06-kaixue-dianli.md" if folder == "news" else \
-        "docs/notes/theory-notes/2023-03-06-xuexi-biji.md"
+        "docs/notes/专栏编号/2023-03-06-xuexi-biji.md（专栏编号见 data/columns.yaml）"
     if len(parts) != 2 or not match:
         out.add(file, 0, message=f"文件位置或文件名不对：应为「{folder}/文件夹/年-月-日-英文名.md」，"
                                  f"英文名只用小写字母、数字和短横线，例如 {example}")

@@ -241,13 +241,19 @@ def compiled_templates() -> jinja2.BytecodeCache:
 
 def share_card(page, config, html: str, record):
     """The share card of a page (title, description, image), from its front matter as written."""
-    from .share import card
+    from .share import DEFAULT_IMAGE, card
 
+    default = _exists(Path(config.docs_dir) / DEFAULT_IMAGE)  # a school without its card: no og:image
     return card(
         title=config.site_name if page.is_homepage else (page.meta.get("title") or page.title),
         url=page.canonical_url or "", site_url=config.site_url or "", site_name=config.site_name,
         site_description=config.site_description or "", html=html, record=record,
-        meta_description=page.meta.get("description") or "")
+        meta_description=page.meta.get("description") or "", default_image=DEFAULT_IMAGE if default else "")
+
+
+@functools.lru_cache(maxsize=8)
+def _exists(path: Path) -> bool:
+    return path.is_file()
 
 
 class Fragments:

@@ -177,6 +177,12 @@ def _same_slug(folder: Path, slug: str) -> Path | None:
     return None
 
 
+def _topic_example(root: Path) -> str:
+    """「例如 [编号]」 with the school's own first topic (no topic: how to write one)."""
+    topics = _records(root, "topics")
+    return f"例如 [{topics[0]['id']}]" if topics and topics[0].get("id") else "例如 [专题编号]，专题写在 data/topics.yaml"
+
+
 def _news(root: Path, title: str, today: dt.date, slug: str, _column) -> Created:
     sections = _records(root, "sections")
     if not sections:
@@ -194,7 +200,7 @@ def _news(root: Path, title: str, today: dt.date, slug: str, _column) -> Created
 title: {_scalar(title)}  # 标题
 date: {today.isoformat()}  # 发布日期；改日期时，文件名开头的日期也要一起改
 section: {sections[0]['id']}  # 板块，写编号或中文名称，可选：{choices}
-topics: []  # 专题（可选），写 data/topics.yaml 里的编号或名称，例如 [xi-thought]
+topics: []  # 专题（可选），写 data/topics.yaml 里的编号或名称，{_topic_example(root)}
 source: original  # original 原创；转载改成 repost，并加一行 source_name: 原文出处
 # author: 部门 姓名  # 作者（可选）：去掉这一行开头的「# 」再填写
 # summary: 一两句话的摘要。  # 摘要（可选），显示在新闻列表里
@@ -228,7 +234,7 @@ def _note(root: Path, title: str, today: dt.date, slug: str, column: str | None)
 title: {_scalar(title)}  # 标题
 date: {today.isoformat()}  # 日期；改日期时，文件名开头的日期也要一起改（专栏里的篇次按日期排）
 author: {_scalar(author)}  # 作者：先填了专栏责任编辑，请改成实际作者
-topics: []  # 专题（可选），写 data/topics.yaml 里的编号或名称，例如 [xi-thought]
+topics: []  # 专题（可选），写 data/topics.yaml 里的编号或名称，{_topic_example(root)}
 # summary: 一两句话的摘要。  # 摘要（可选）
 # review: {{first: 初审人, second: 复审人, final: 终审人}}  # 三审：审核人签发后去掉「# 」填上姓名，三审齐全才发布
 # draft: true  # 去掉这一行开头的「# 」就成为草稿，暂不发布
@@ -324,7 +330,7 @@ def _course(root: Path, title: str, today: dt.date, slug: str, _column) -> Creat
   format: {COURSE_FORMATS[0]}  # 教学形式：{'、'.join(COURSE_FORMATS)}
   hours: 2  # 课时，大于 0，可以写 1.5
   instructors: [{instructors[0]}]  # 授课教师的编号（见 data/instructors.yaml），先填了第一位老师，请改成实际授课的老师
-  topics: []  # 专题（可选），例如 [xi-thought]
+  topics: []  # 专题（可选），{_topic_example(root)}
   audience: []  # 适用班次（可选），例如 [中青班, 科级班]
   required: false  # 是否必修：true 必修，false 选修
   status: trial  # 新课先写 trial（试讲），正式入库后改成 active
@@ -345,7 +351,7 @@ def _instructor(root: Path, title: str, today: dt.date, slug: str, _column) -> C
   category: {INSTRUCTOR_CATEGORIES[0]}  # 师资类别：{'、'.join(INSTRUCTOR_CATEGORIES)}
   title: ""  # 职务或职称，例如 教授、县委书记，写在引号里
   organization: ""  # 工作单位，写在引号里
-  expertise: []  # 擅长的专题（1 到 3 个），例如 [xi-thought]
+  expertise: []  # 擅长的专题（1 到 3 个），{_topic_example(root)}
   joined: {today.year}  # 入库年份
   bio: ""  # 个人简介，两三句话，写在引号里
 """, "师资")

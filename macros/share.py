@@ -80,11 +80,12 @@ def description(record, meta_description: str, html: str, site_description: str)
 
 
 def card(*, title: str, url: str, site_url: str, site_name: str, site_description: str,
-         html: str, record=None, meta_description: str = "") -> Card:
+         html: str, record=None, meta_description: str = "", default_image: str = DEFAULT_IMAGE) -> Card:
     """The share card of one page. `html` is the page's converted text (before any frame),
-    `url` its canonical URL, `record` the news item, note or bulletin it shows, if any."""
+    `url` its canonical URL, `record` the news item, note or bulletin it shows, if any;
+    `default_image` the site's card image ("" when the school has none: no image then)."""
     is_article = isinstance(record, m.Page)
-    image, (width, height), alt = urljoin(site_url, DEFAULT_IMAGE), DEFAULT_SIZE, site_name
+    image, (width, height), alt = (urljoin(site_url, default_image) if default_image else ""), DEFAULT_SIZE, site_name
     cover = _cover(record)
     if cover is not None:
         image, width, height, alt = urljoin(site_url, cover.url), cover.width, cover.height, title

@@ -90,7 +90,7 @@ CASES = {
     "repost without source_name": (
         lambda p: p.edit("docs/news/2023/2023-03-01-b.md", "source_name: 青川日报\n", ""),
         "docs/news/2023/2023-03-01-b.md 第 6 行，记录「新闻乙」，字段「source_name」：转载的新闻必须写明转载来源 source_name，"
-        "例如 source_name: 青川日报",
+        "例如 source_name: 人民日报",
     ),
     "two bulletins with one issue number": (
         lambda p: p.write("docs/bulletins/b2.md", "---\ntitle: 简报二\nissue: 1\nperiod: 2023\ndate: 2024-01-10\n---\n正文\n"),

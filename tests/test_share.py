@@ -101,6 +101,16 @@ def test_without_site_url_no_relative_address_is_printed():
 HOSTILE = '引号"与<b>标签</b>&amp;和\'单引号\'。'
 
 
+def test_a_school_without_its_card_image_prints_no_image(small):
+    # a school that has not drawn docs/assets/share-card.png: no og:image to a missing file
+    card = share.card(title="t", url=SITE_URL, site_url=SITE_URL, site_name="学校", site_description="简介",
+                      html="", default_image="")
+    assert card.image == ""
+    small.path("docs/assets/share-card.png").unlink(missing_ok=True)
+    assert small.build().returncode == 0
+    assert "og:image" not in small.path("site/index.html").read_text(encoding="utf-8")
+
+
 def test_special_characters_are_escaped_in_the_head(small):
     small.edit("docs/news/2023/2023-02-01-a.md", "source: original\n", f"source: original\nsummary: '{HOSTILE.replace(chr(39), chr(39) * 2)}'\n")
     small.edit("docs/news/2023/2023-02-01-a.md", "title: 新闻甲", 'title: 新闻"甲"<i>')
