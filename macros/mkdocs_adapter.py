@@ -25,6 +25,14 @@ _current: dict[int, Site] = {}
 _broken: dict[int, ContentError] = {}  # a preview's config → the problems that stop its content
 _preview = False  # `mkdocs serve`: problems are shown on the pages, not raised
 _render_problems: list[Problem] = []  # a preview's macros that failed while rendering its pages
+_converting = False  # `converted_pages`: pages converted for a command, no site written
+
+
+def converting() -> bool:
+    """True while `converted_pages` runs MkDocs' steps for a command (`python -m macros
+    wechat`): the hooks then start none of a build's work beside rendering (covers, search
+    index, .gz twins), which would write into site/ and the cover cache."""
+    return _converting
 
 
 def set_preview(on: bool) -> None:
@@ -162,8 +170,10 @@ def converted_pages(config_file: str | Path, paths: list[str | Path]) -> tuple[S
 
     from .wechat import EditionError
 
+    global _converting
     config = load_config(str(config_file))
     config.plugins.on_startup(command="build", dirty=False)
+    _converting = True  # a command that reads: nothing is written (hooks.on_files)
     try:
         config = config.plugins.on_config(config)
         files = config.plugins.on_files(get_files(config), config=config)
@@ -188,6 +198,7 @@ def converted_pages(config_file: str | Path, paths: list[str | Path]) -> tuple[S
     except SystemExit:  # mkdocs-macros (on_error_fail) exits after printing the macro's error
         raise EditionError("文中的宏出错，原因见上一行") from None
     finally:
+        _converting = False
         config.plugins.on_shutdown()
 
 
