@@ -43,6 +43,7 @@ def on_config(config):
         keep_going_on_macro_errors(config)
     if content_problems(config):  # a preview with problems builds no page: nothing for a nav
         config.nav = None
+        config.theme.static_templates.clear()  # nor the theme's 404.html and sitemap: the problem page only
 
 
 def on_files(files, config):
@@ -52,8 +53,10 @@ def on_files(files, config):
         _work.abandon()
         _work = None
     if content_problems(config):
-        for file in files.documentation_pages():
-            files.remove(file)  # every page will be the list of problems (on_post_build)
+        # every page will be the list of problems (on_post_build), a page of its own; nothing
+        # else is copied either, such as a file that is a link refused by the check (listing.py)
+        for file in list(files):
+            files.remove(file)
         return files
     site = current_site(config)
     if not converting():  # `python -m macros wechat` converts a page and writes no site

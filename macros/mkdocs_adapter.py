@@ -58,12 +58,14 @@ def load_site(config, extra_names=()) -> Site | None:
     preview keeps the problems instead (`content_problems`) and returns None: the hooks
     then build a site whose every page lists them."""
     root = Path(config.config_file_path).parent
-    docs = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
+    docs = _inside(root, config.docs_dir, "docs_dir")
+    theme = _inside(root, config.theme.custom_dir, "theme.custom_dir") if config.theme.custom_dir else "overrides"
     _current.clear()
     _broken.clear()
     _render_problems.clear()
     try:
-        site = load(root, build_day(config), docs, Library.names(extra_names), config_file=Path(config.config_file_path).name)
+        site = load(root, build_day(config), docs, Library.names(extra_names), config_file=Path(config.config_file_path).name,
+                    theme_dir=theme)
     except ContentError as error:
         if _preview:
             _broken[id(config)] = error
@@ -71,6 +73,16 @@ def load_site(config, extra_names=()) -> Site | None:
         raise PluginError(str(error)) from None
     _current[id(config)] = site
     return site
+
+
+def _inside(root: Path, folder: str, key: str) -> str:
+    """A folder of mkdocs.yml relative to the project, as written: not resolved, since a folder
+    that is a symbolic link is refused by the loader, not followed (listing.walk)."""
+    try:
+        return Path(os.path.abspath(folder)).relative_to(Path(os.path.abspath(root))).as_posix()
+    except ValueError:
+        raise PluginError(f"mkdocs.yml 的 {key}（{folder}）在项目以外：网站只发布项目里的文件，"
+                          "请写项目里的文件夹") from None
 
 
 def escape_macro_output(config) -> None:
@@ -217,8 +229,7 @@ def filing_of(config):
     from .filing import read
 
     root = Path(config.config_file_path).parent
-    docs = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
-    return read(root, Path(config.config_file_path).name, docs)[0]
+    return read(root, Path(config.config_file_path).name, _inside(root, config.docs_dir, "docs_dir"))[0]
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
