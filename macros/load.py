@@ -75,7 +75,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     markdown = listed.markdown
     refused = _refuse_links(out, [listed, listing.walk(root / "data"), listing.walk(root / theme_dir)])
     settings = publishing.read(root, out)
-    terms = _load_terms(out, root / screen.TERMS_FILE) if root / screen.TERMS_FILE not in refused else screen.Terms(())
+    terms = _load_terms(out, root / screen.TERMS_FILE)
     data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what, name, refused)
             for name, (model, what) in DATA_FILES.items()}
     _check_data_names(out, root / "data")
@@ -301,8 +301,8 @@ def _parsed(text: str, file: str) -> tuple:
 
 def _load_terms(out: Collector, path: Path) -> screen.Terms:
     """data/terms.yaml: a wrong form must not be part of any correct formulation, or correct
-    text would be reported."""
-    entries = _load_list(out, path, m.Term, "规范表述") if path.exists() else []
+    text would be reported. A link is not read (refused by `_refuse_links`)."""
+    entries = _load_list(out, path, m.Term, "规范表述") if path.is_file() and not path.is_symlink() else []
     for term, where in entries:
         for other, _ in entries:
             for wrong in term.wrong:

@@ -78,6 +78,8 @@ def test_the_build_stops_and_publishes_nothing(small, planted):
 
 
 def test_every_command_that_loads_refuses_them(small, planted):
+    small.path("data/terms.yaml").unlink(missing_ok=True)
+    small.path("data/terms.yaml").symlink_to("/etc/passwd")  # read apart by `inspect`
     for args in (["stats", "--period", "2023"], ["review"], ["freshness"], ["inspect"]):
         result = small.run("-m", "macros", *args)
         assert result.returncode == 1, args
