@@ -12,8 +12,9 @@ from mkdocs.structure.files import File
 
 from macros import background, pages, parallel, preview, wechat
 from macros.mkdocs_adapter import (Fragments, compiled_templates, content_problems, converting, current_site,
-                                   escape_macro_output, escape_meta, filing_of, keep_going_on_macro_errors, published_site_url,
-                                   nav_key, render_problems, set_preview, share_card, watch_natively)
+                                   escape_macro_output, escape_meta, filing_of, keep_going_on_macro_errors,
+                                   published_site_url, nav_key, render_problems, set_preview, share_card,
+                                   watch_natively)
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
