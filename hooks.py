@@ -11,9 +11,10 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from macros import background, pages, parallel, preview, wechat
-from macros.mkdocs_adapter import (Fragments, compiled_templates, content_problems, current_site, escape_macro_output,
-                                   escape_meta, filing_of, keep_going_on_macro_errors, published_site_url,
-                                   nav_key, render_problems, set_preview, share_card, watch_natively)
+from macros.mkdocs_adapter import (Fragments, compiled_templates, content_problems, converting, current_site,
+                                   escape_macro_output, escape_meta, filing_of, keep_going_on_macro_errors,
+                                   published_site_url, nav_key, render_problems, set_preview, share_card,
+                                   watch_natively)
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
@@ -43,6 +44,7 @@ def on_config(config):
         keep_going_on_macro_errors(config)
     if content_problems(config):  # a preview with problems builds no page: nothing for a nav
         config.nav = None
+        config.theme.static_templates.clear()  # nor the theme's 404.html and sitemap: the problem page only
 
 
 def on_files(files, config):
@@ -52,11 +54,14 @@ def on_files(files, config):
         _work.abandon()
         _work = None
     if content_problems(config):
-        for file in files.documentation_pages():
-            files.remove(file)  # every page will be the list of problems (on_post_build)
+        # every page will be the list of problems (on_post_build), a page of its own; nothing
+        # else is copied either, such as a file that is a link refused by the check (listing.py)
+        for file in list(files):
+            files.remove(file)
         return files
     site = current_site(config)
-    _work = background.Background(site, Path(config.config_file_path).parent, Path(config.site_dir), _serving)
+    if not converting():  # `python -m macros wechat` converts a page and writes no site
+        _work = background.Background(site, Path(config.config_file_path).parent, Path(config.site_dir), _serving)
     hidden = set() if _serving else pages.withheld(site)  # a preview shows them, with a banner
     hidden |= pages.unshown_originals(site, Path(config.docs_dir))  # pages show their variants
     for file in [f for f in files if f.src_uri in hidden]:

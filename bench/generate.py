@@ -113,8 +113,9 @@ def generate(target: Path, n: int, seed: int = 1, covers: bool = True) -> Path:
     shutil.copy(ROOT / "docs/bulletins/2024.md", docs / "bulletins/2024.md")
 
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    for name in ("macros", "hooks.py", "overrides"):
+    for name in ("macros", "hooks.py"):
         (target / name).symlink_to(ROOT / name)
+    shutil.copytree(ROOT / "overrides", target / "overrides")  # a link would be refused (macros/listing.py)
     return target
 
 

@@ -53,8 +53,9 @@ def main(port: int) -> None:
         for name in ("docs", "data"):
             shutil.copytree(ROOT / name, project / name)
         shutil.copy(ROOT / "mkdocs.yml", project)
-        for name in ("macros", "hooks.py", "overrides"):
+        for name in ("macros", "hooks.py"):
             (project / name).symlink_to(ROOT / name)
+        shutil.copytree(ROOT / "overrides", project / "overrides")  # a link would be refused (macros/listing.py)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict",
                                    "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,

@@ -28,11 +28,11 @@ from .problems import ContentError
 
 def _site(args):
     extra = _extra_names(Path(args.root))
-    return load(Path(args.root), args.today, "docs", Library.names(extra))
+    return load(Path(args.root), args.today, "docs", Library.names(extra), theme_dir=_theme_dir(Path(args.root)))
 
 
-def _extra(root: Path) -> dict:
-    """mkdocs.yml's `extra:` (empty when the file is missing or not YAML: `check` reports that)."""
+def _config(root: Path) -> dict:
+    """mkdocs.yml (empty when the file is missing or not YAML: `check` reports that)."""
     path = root / "mkdocs.yml"
     if not path.exists():
         return {}
@@ -41,8 +41,20 @@ def _extra(root: Path) -> dict:
         config = yaml.safe_load(text) or {}
     except yaml.YAMLError:
         return {}
-    extra = config.get("extra") if isinstance(config, dict) else None
+    return config if isinstance(config, dict) else {}
+
+
+def _extra(root: Path) -> dict:
+    """mkdocs.yml's `extra:`."""
+    extra = _config(root).get("extra")
     return extra if isinstance(extra, dict) else {}
+
+
+def _theme_dir(root: Path) -> str:
+    """mkdocs.yml's `theme: custom_dir:` (overrides), whose files MkDocs reads like docs/'s."""
+    theme = _config(root).get("theme")
+    folder = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return folder if isinstance(folder, str) and folder else "overrides"
 
 
 def _extra_names(root: Path) -> set[str]:

@@ -8,6 +8,7 @@ index. If anything is wrong it raises `ContentError` once, with every problem.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,20 +57,28 @@ class Collector:
 
 def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
          page_names: pagecheck.Names | None = None, screening: bool = True,
-         config_file: str = "mkdocs.yml") -> Site:
+         config_file: str = "mkdocs.yml", theme_dir: str = "overrides") -> Site:
     """Read and validate everything; return the index or raise `ContentError`.
     `screening=False` leaves out wrong formulations and personal data (`inspect` screens
-    them itself, to report them apart)."""
+    them itself, to report them apart). `theme_dir`: the theme's templates and assets
+    (mkdocs.yml's `theme: custom_dir:`), which, like docs/ and data/, must hold plain files
+    only."""
     root = Path(root)
     today = today or clock.today()
     out = Collector(root)
+    for key, folder in (("docs_dir", docs_dir), ("theme.custom_dir", theme_dir)):
+        if _outside(folder):
+            out.add(config_file, 0, field_=key, message=f"「{folder}」在项目以外：网站只发布项目里的文件，请写项目里的文件夹")
+            raise ContentError(out.problems)
+    docs = root / docs_dir
+    listed = listing.walk(docs)  # walked once, for the pages, their check and screening
+    markdown = listed.markdown
+    refused = _refuse_links(out, [listed, listing.walk(root / "data"), listing.walk(root / theme_dir)])
     settings = publishing.read(root, out)
     terms = _load_terms(out, root / screen.TERMS_FILE)
-    data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what, name)
+    data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what, name, refused)
             for name, (model, what) in DATA_FILES.items()}
     _check_data_names(out, root / "data")
-    docs = root / docs_dir
-    markdown = listing.markdown_files(docs)  # walked once, for the pages, their check and screening
     news = _load_pages(out, docs, "news", m.NewsItem, markdown)
     notes = _load_pages(out, docs, "notes", m.Note, markdown)
     bulletins = _load_pages(out, docs, "bulletins", m.Bulletin, markdown)
@@ -220,7 +229,27 @@ def _message(model: type[m.Record], detail: dict) -> str:
 # --- data/*.yaml ------------------------------------------------------------------
 
 
-def _load_data(out: Collector, path: Path, model: type[m.Record], what: str, kind: str) -> list[tuple]:
+def _outside(folder: str) -> bool:
+    normal = os.path.normpath(folder)
+    return os.path.isabs(normal) or normal == ".." or normal.startswith("../")
+
+
+def _refuse_links(out: Collector, listings: list[listing.Listing]) -> set[Path]:
+    """Symbolic links, pipes, devices under docs/, data/ and the theme's folder: each a
+    problem, none read (listing.walk says why). Their paths."""
+    refused = set()
+    for found in listings:
+        for entry in found.refused:
+            out.add(out.rel(entry.path), 0, message=entry.message)
+            refused.add(entry.path)
+    return refused
+
+
+def _load_data(out: Collector, path: Path, model: type[m.Record], what: str, kind: str,
+               refused: set[Path] = frozenset()) -> list[tuple]:
+    if path in refused:  # a link is not followed, not even to read it
+        out.unreadable.add(kind)
+        return []
     if not path.exists():
         return []
     file = out.rel(path)
@@ -272,8 +301,8 @@ def _parsed(text: str, file: str) -> tuple:
 
 def _load_terms(out: Collector, path: Path) -> screen.Terms:
     """data/terms.yaml: a wrong form must not be part of any correct formulation, or correct
-    text would be reported."""
-    entries = _load_list(out, path, m.Term, "规范表述") if path.exists() else []
+    text would be reported. A link is not read (refused by `_refuse_links`)."""
+    entries = _load_list(out, path, m.Term, "规范表述") if path.is_file() and not path.is_symlink() else []
     for term, where in entries:
         for other, _ in entries:
             for wrong in term.wrong:

@@ -25,6 +25,14 @@ _current: dict[int, Site] = {}
 _broken: dict[int, ContentError] = {}  # a preview's config → the problems that stop its content
 _preview = False  # `mkdocs serve`: problems are shown on the pages, not raised
 _render_problems: list[Problem] = []  # a preview's macros that failed while rendering its pages
+_converting = False  # `converted_pages`: pages converted for a command, no site written
+
+
+def converting() -> bool:
+    """True while `converted_pages` runs MkDocs' steps for a command (`python -m macros
+    wechat`): the hooks then start none of a build's work beside rendering (covers, search
+    index, .gz twins), which would write into site/ and the cover cache."""
+    return _converting
 
 
 def set_preview(on: bool) -> None:
@@ -50,7 +58,8 @@ def load_site(config, extra_names=()) -> Site | None:
     preview keeps the problems instead (`content_problems`) and returns None: the hooks
     then build a site whose every page lists them."""
     root = Path(config.config_file_path).parent
-    docs = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
+    docs = _inside(root, config.docs_dir, "docs_dir")
+    theme = _inside(root, config.theme.custom_dir, "theme.custom_dir") if config.theme.custom_dir else "overrides"
     _current.clear()
     _broken.clear()
     _render_problems.clear()
@@ -60,7 +69,8 @@ def load_site(config, extra_names=()) -> Site | None:
     # file whatever the machine's date (tests/test_clock.py builds under faketime)
     os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(day, dt.time(), dt.timezone.utc).timestamp()))
     try:
-        site = load(root, day, docs, Library.names(extra_names), config_file=Path(config.config_file_path).name)
+        site = load(root, day, docs, Library.names(extra_names), config_file=Path(config.config_file_path).name,
+                    theme_dir=theme)
     except ContentError as error:
         if _preview:
             _broken[id(config)] = error
@@ -68,6 +78,16 @@ def load_site(config, extra_names=()) -> Site | None:
         raise PluginError(str(error)) from None
     _current[id(config)] = site
     return site
+
+
+def _inside(root: Path, folder: str, key: str) -> str:
+    """A folder of mkdocs.yml relative to the project, as written: not resolved, since a folder
+    that is a symbolic link is refused by the loader, not followed (listing.walk)."""
+    try:
+        return Path(os.path.abspath(folder)).relative_to(Path(os.path.abspath(root))).as_posix()
+    except ValueError:
+        raise PluginError(f"mkdocs.yml 的 {key}（{folder}）在项目以外：网站只发布项目里的文件，"
+                          "请写项目里的文件夹") from None
 
 
 def escape_macro_output(config) -> None:
@@ -167,8 +187,10 @@ def converted_pages(config_file: str | Path, paths: list[str | Path]) -> tuple[S
 
     from .wechat import EditionError
 
+    global _converting
     config = load_config(str(config_file))
     config.plugins.on_startup(command="build", dirty=False)
+    _converting = True  # a command that reads: nothing is written (hooks.on_files)
     try:
         config = config.plugins.on_config(config)
         files = config.plugins.on_files(get_files(config), config=config)
@@ -193,6 +215,7 @@ def converted_pages(config_file: str | Path, paths: list[str | Path]) -> tuple[S
     except SystemExit:  # mkdocs-macros (on_error_fail) exits after printing the macro's error
         raise EditionError("文中的宏出错，原因见上一行") from None
     finally:
+        _converting = False
         config.plugins.on_shutdown()
 
 
@@ -211,8 +234,7 @@ def filing_of(config):
     from .filing import read
 
     root = Path(config.config_file_path).parent
-    docs = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
-    return read(root, Path(config.config_file_path).name, docs)[0]
+    return read(root, Path(config.config_file_path).name, _inside(root, config.docs_dir, "docs_dir"))[0]
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

@@ -179,6 +179,8 @@ def screen(root: Path, docs: Path, terms: Terms, public_numbers: frozenset[str],
         markdown = listing.markdown_files(docs)
     data = []
     for path in sorted((root / "data").glob("*.y*ml")):
+        if path.is_symlink() or not path.is_file():
+            continue  # refused by the loader (listing.walk), never read
         stat = path.stat()
         data.append(listing.Entry(path, "", stat.st_mtime_ns, stat.st_size))
     # a string slice: Path.relative_to was a tenth of the time (Path(".") / "docs" is "docs")

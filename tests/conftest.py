@@ -61,9 +61,11 @@ class Project:
 
 def copy_project(source: Path, target: Path) -> Project:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("site", ".venv", ".git", "__pycache__", ".cache"))
-    for name in ("macros", "hooks.py", "overrides"):
+    for name in ("macros", "hooks.py"):  # the code, shared
         if not (target / name).exists():
             (target / name).symlink_to(ROOT / name)
+    if not (target / "overrides").exists():  # the theme's files, copied: the site refuses a link (macros/listing.py)
+        shutil.copytree(ROOT / "overrides", target / "overrides")
     return Project(target)
 
 

@@ -233,3 +233,127 @@ def test_gitlab_weekly_inspection():
     assert job["artifacts"]["when"] == "always" and job["artifacts"]["paths"] == ["inspection.md"]
     assert {"if": '$CI_PIPELINE_SOURCE == "schedule" && $SITE_INSPECT'} in job["rules"]
     assert "SITE_INSPECT=1" in (ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8")
+
+
+# --- the deploy key (issue 19, point 5): the site is built first, the key exists for the upload alone ---
+
+KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST-KEY-NOT-A-SECRET\n-----END OPENSSH PRIVATE KEY-----"
+HOSTS = "qcdx.example.cn ssh-ed25519 AAAATESTHOSTKEY"
+SECRETS = ("DEPLOY_SSH_KEY", "DEPLOY_KNOWN_HOSTS")
+
+
+def mentions_a_secret(text: str) -> bool:
+    return any(name in text for name in SECRETS) or ".ssh" in text
+
+
+def test_github_key_is_written_after_the_build(site_yml):
+    job = site_yml["jobs"]["server"]
+    build = step_index(job, lambda s: s.get("run", "").strip() == "make build")
+    with_key = [i for i, s in enumerate(steps(job)) if mentions_a_secret(str(s.get("env", "")) + s.get("run", ""))]
+    assert with_key and build < min(with_key)  # no secret in any step before the build
+    secret_steps = [s for s in steps(job) if any(name in str(s.get("env", "")) for name in SECRETS)]
+    assert len(secret_steps) == 1, "the secrets are given to the upload step alone"
+    step = secret_steps[0]
+    run = step["run"]
+    assert "make deploy" not in "\n".join(runs(job))  # it would build again, with the key on disk
+    assert 'bash deploy/deploy.sh deploy site "$TARGET"' in run
+    assert "umask 077" in run and 'mktemp "$RUNNER_TEMP/' in run and "~/.ssh" not in run and "$HOME/.ssh" not in run
+    assert run.index("trap 'rm -f \"$key\" \"$hosts\"' EXIT") < run.index('> "$key"')  # removed however the step ends
+    after = steps(job)[steps(job).index(step) + 1:]
+    cleanup = [s for s in after if s.get("if") == "${{ always() }}"]
+    assert cleanup and 'rm -f "$RUNNER_TEMP"/qcdx-deploy-key.*' in cleanup[0]["run"]
+
+
+def test_gitlab_key_is_written_after_the_build():
+    job = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))["server"]
+    assert not any(mentions_a_secret(line) for line in job.get("before_script", []))
+    script = job["script"]
+    build = next(i for i, line in enumerate(script) if line.endswith("make build"))
+    with_key = [i for i, line in enumerate(script) if "DEPLOY_SSH_KEY" in line and "env -u" not in line]
+    assert with_key and build < min(with_key)
+    assert script[build] == "env -u DEPLOY_SSH_KEY -u DEPLOY_KNOWN_HOSTS make build"  # not even the path
+    upload = script[with_key[0]]
+    assert "make deploy" not in "\n".join(script)
+    assert 'bash deploy/deploy.sh deploy site "$DEPLOY_TARGET"' in upload and "~/.ssh" not in upload
+    assert "umask 077" in upload and "mktemp /tmp/qcdx-deploy-key." in upload
+    assert upload.index("trap 'rm -f \"$key\" \"$hosts\"' EXIT") < upload.index('> "$key"')
+    assert job["after_script"] == ["rm -f /tmp/qcdx-deploy-key.* /tmp/qcdx-known-hosts.*"]
+
+
+@pytest.fixture
+def upload_here(tmp_path):
+    """A built site beside deploy/deploy.sh, and an `ssh` that records the key it is given (its
+    mode and its text) and the known hosts, then runs the "server's" command here."""
+    work = tmp_path / "work"
+    (work / "deploy").mkdir(parents=True)
+    (work / "deploy" / "deploy.sh").write_bytes((ROOT / "deploy" / "deploy.sh").read_bytes())
+    (work / "site").mkdir()
+    (work / "site" / "index.html").write_text("<p>built</p>\n", encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "ssh.log"
+    (bin_dir / "ssh").write_text(
+        '#!/bin/sh\n'
+        'while :; do case $1 in\n'
+        '  -i) echo "key mode $(stat -c %a "$2")" >> "$SSH_LOG"; cat "$2" >> "$SSH_LOG"; shift 2 ;;\n'
+        '  -o) case $2 in UserKnownHostsFile=*) cat "${2#UserKnownHostsFile=}" >> "$SSH_LOG" ;; esac; shift 2 ;;\n'
+        '  -l|-p) shift 2 ;; -*) shift ;; *) break ;; esac; done\n'
+        'shift\nexec sh -c "$*"\n', encoding="utf-8")
+    (bin_dir / "ssh").chmod(0o755)
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "SSH_LOG": str(log), "RUNNER_TEMP": str(temp)}
+    return work, env, log, temp, tmp_path / "srv"
+
+
+def uploaded(srv: Path) -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in (srv / "current").glob("index.html")] if (srv / "current").exists() else []
+
+
+def test_github_key_exists_for_the_upload_only(site_yml, upload_here, tmp_path):
+    work, env, log, temp, srv = upload_here
+    step = next(s for s in steps(site_yml["jobs"]["server"]) if "DEPLOY_SSH_KEY" in str(s.get("env", "")))
+    secrets = {"DEPLOY_SSH_KEY": KEY, "DEPLOY_KNOWN_HOSTS": HOSTS}
+    result = run_step(step["run"], work, tmp_path / "summary.md", **env, **secrets, TARGET=f"deploy@school:{srv}")
+    assert result.returncode == 0, result.stderr
+    assert uploaded(srv) == ["<p>built</p>\n"]  # the site as built, not built again
+    text = log.read_text(encoding="utf-8")
+    assert "key mode 600\n" + KEY in text and HOSTS in text
+    assert list(temp.iterdir()) == []  # removed once the upload is done
+
+    log.unlink()
+    failing = run_step(step["run"], work, tmp_path / "summary.md", **env, **secrets, TARGET="deploy@school:")
+    assert failing.returncode != 0
+    assert list(temp.iterdir()) == []  # and when it fails
+
+    (temp / "qcdx-deploy-key.AbC123").write_text(KEY, encoding="utf-8")  # a step stopped before its trap
+    (temp / "qcdx-known-hosts.AbC123").write_text(HOSTS, encoding="utf-8")
+    cleanup = next(s for s in steps(site_yml["jobs"]["server"]) if s.get("if") == "${{ always() }}")
+    assert run_step(cleanup["run"], work, tmp_path / "summary.md", **env).returncode == 0
+    assert list(temp.iterdir()) == []
+
+
+def test_gitlab_key_exists_for_the_upload_only(upload_here, tmp_path):
+    work, env, log, temp, srv = upload_here
+    job = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))["server"]
+    upload = next(line for line in job["script"] if "DEPLOY_SSH_KEY" in line and "env -u" not in line)
+    files = tmp_path / "gitlab-variables"  # variables of type File: GitLab gives their paths
+    files.mkdir()
+    (files / "DEPLOY_SSH_KEY").write_text(KEY + "\n", encoding="utf-8")
+    (files / "DEPLOY_KNOWN_HOSTS").write_text(HOSTS + "\n", encoding="utf-8")
+    secrets = {name: str(files / name) for name in SECRETS}
+    # the job's script with /tmp replaced, to see what it leaves there
+    script = upload.replace("/tmp/", f"{temp}/")
+    result = run_step(script, work, tmp_path / "summary.md", **env, **secrets, DEPLOY_TARGET=f"deploy@school:{srv}")
+    assert result.returncode == 0, result.stderr
+    assert uploaded(srv) == ["<p>built</p>\n"]
+    assert "key mode 600\n" + KEY in log.read_text(encoding="utf-8")
+    assert list(temp.iterdir()) == []
+
+    failing = run_step(script, work, tmp_path / "summary.md", **env, **secrets, DEPLOY_TARGET="deploy@school:")
+    assert failing.returncode != 0 and list(temp.iterdir()) == []
+
+    (temp / "qcdx-deploy-key.AbC123").write_text(KEY, encoding="utf-8")
+    after = "\n".join(job["after_script"]).replace("/tmp/", f"{temp}/")
+    assert run_step(after, work, tmp_path / "summary.md", **env).returncode == 0
+    assert list(temp.iterdir()) == []
