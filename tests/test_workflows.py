@@ -191,7 +191,8 @@ def test_gitlab_ci():
     assert check.index("set -o pipefail") < check.index("make -s check 2>&1 | tee check.txt")
     pages = jobs["pages"]
     assert pages["stage"] == config["stages"][-1]
-    assert pages["script"][0] == "make build" and "cp -r site public" in pages["script"]
+    assert pages["needs"] == ["site"] and "cp -r site public" in pages["script"]
+    assert jobs["site"]["script"] == ["make build"] and jobs["site"]["artifacts"]["paths"] == ["site"]
     assert pages["artifacts"]["paths"] == ["public"]
     assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert "Pipeline schedules" in path.read_text(encoding="utf-8")
@@ -265,15 +266,20 @@ def test_github_key_is_written_after_the_build(site_yml):
 
 
 def test_gitlab_key_is_written_after_the_build():
-    job = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))["server"]
+    config = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    job, build = config["server"], config["site"]
+    # the site is built by a job of an earlier stage that has no environment, so the secrets
+    # (scoped to the environment school-server) never exist while the project's code builds
+    assert config["stages"].index(build["stage"]) < config["stages"].index(job["stage"])
+    assert "environment" not in build and not any(mentions_a_secret(line) for line in build["script"])
+    assert build["script"] == ["make build"] and build["artifacts"]["paths"] == ["site"]
+    assert job["needs"] == ["site"] and job["environment"]["name"] == "school-server"
+    everything = "\n".join(job.get("before_script", []) + job["script"] + job["after_script"])
+    assert "make" not in everything.split() and "mkdocs" not in everything  # the server job builds nothing
     assert not any(mentions_a_secret(line) for line in job.get("before_script", []))
-    script = job["script"]
-    build = next(i for i, line in enumerate(script) if line.endswith("make build"))
-    with_key = [i for i, line in enumerate(script) if "DEPLOY_SSH_KEY" in line and "env -u" not in line]
-    assert with_key and build < min(with_key)
-    assert script[build] == "env -u DEPLOY_SSH_KEY -u DEPLOY_KNOWN_HOSTS make build"  # not even the path
-    upload = script[with_key[0]]
-    assert "make deploy" not in "\n".join(script)
+    with_key = [line for line in job["script"] if "DEPLOY_SSH_KEY" in line]
+    assert len(with_key) == 1
+    upload = with_key[0]
     assert 'bash deploy/deploy.sh deploy site "$DEPLOY_TARGET"' in upload and "~/.ssh" not in upload
     assert "umask 077" in upload and "mktemp /tmp/qcdx-deploy-key." in upload
     assert upload.index("trap 'rm -f \"$key\" \"$hosts\"' EXIT") < upload.index('> "$key"')
@@ -336,7 +342,7 @@ def test_github_key_exists_for_the_upload_only(site_yml, upload_here, tmp_path):
 def test_gitlab_key_exists_for_the_upload_only(upload_here, tmp_path):
     work, env, log, temp, srv = upload_here
     job = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))["server"]
-    upload = next(line for line in job["script"] if "DEPLOY_SSH_KEY" in line and "env -u" not in line)
+    upload = next(line for line in job["script"] if "DEPLOY_SSH_KEY" in line)
     files = tmp_path / "gitlab-variables"  # variables of type File: GitLab gives their paths
     files.mkdir()
     (files / "DEPLOY_SSH_KEY").write_text(KEY + "\n", encoding="utf-8")
