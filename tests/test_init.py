@@ -21,7 +21,7 @@ from conftest import ROOT, TODAY, Project
 OPTIONS = ["--name", "中共滇池市委党校", "--organizer", "滇池行政学院", "--url", "https://www.dcdx.gov.cn",
            "--address", "滇池市五华区学府路1号", "--phone", "0871-6543210", "--icp", "滇ICP备20240517号-2",
            "--police", "滇公网安备53010202000176号", "--site-code", "5301000012"]
-ENGINE = ("macros", "hooks.py", "overrides", "tools")
+ENGINE = ("macros", "hooks.py", "tools")  # linked; overrides/ is copied (the site refuses a linked theme folder)
 
 
 def options(**changed: str) -> list[str]:
@@ -40,6 +40,7 @@ def copy_demo(target: Path) -> Project:
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     for name in ENGINE:
         (target / name).symlink_to(ROOT / name)
+    shutil.copytree(ROOT / "overrides", target / "overrides")
     return Project(target)
 
 
@@ -115,6 +116,11 @@ def test_init_makes_an_empty_school_that_checks_and_builds(demo_copy):
 
     # the engine is untouched (linked here: the repository's own files still in place)
     assert all(demo_copy.path(name).is_symlink() for name in ENGINE)
+    assert _files(demo_copy.path("overrides")) == _files(ROOT / "overrides")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_init_refuses_a_site_that_is_not_the_demo_unless_forced(demo_copy):
