@@ -77,6 +77,15 @@ def escape_macro_output(config) -> None:
     config.plugins["macros"].env.finalize = render.md
 
 
+def move_file(file, dest_uri: str) -> None:
+    """Write a page to another place in site/ (its record's URL). MkDocs 1.6 caches `url` and
+    `abs_dest_path` (functools.cached_property) from `dest_uri` when they are first read:
+    dropping them from the file's __dict__ makes them follow the new `dest_uri`."""
+    file.dest_uri = dest_uri
+    for cached in ("url", "abs_dest_path"):
+        file.__dict__.pop(cached, None)
+
+
 def escape_meta(meta: dict) -> None:
     """HTML-escape the front matter text values: Material prints them into HTML as they are
     (title in <title> and the header, description and author in meta tags). Called after the
