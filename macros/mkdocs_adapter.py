@@ -33,7 +33,7 @@ class Upstream(NamedTuple):
 
 # Every private or undocumented part of MkDocs and mkdocs-macros the engine relies on: one test
 # each in tests/test_upstream.py, which also greps macros/ and hooks.py for such uses and fails
-# on one missing here. Material's templates copied into overrides/ are in overrides/UPSTREAM.json.
+# on one missing here. Material's templates copied into overrides/ are in tests/upstream_templates.json.
 UPSTREAM_APIS: tuple[Upstream, ...] = (
     Upstream("mkdocs.commands.build._build_page(page, config, doc_files, nav, env, excluded=)",
              "macros/parallel.py", "_build_page",

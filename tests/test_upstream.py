@@ -3,7 +3,7 @@
 with the file that depends on it and what to check, not somewhere in a build.
 
 The Python ones are listed in `macros.mkdocs_adapter.UPSTREAM_APIS` (the code is grepped for
-uses missing from it); Material's templates copied into overrides/ in overrides/UPSTREAM.json.
+uses missing from it); Material's templates copied into overrides/ in tests/upstream_templates.json.
 `python tests/test_upstream.py` prints the installed Material's hashes of what that file records.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from macros import mkdocs_adapter, parallel, render  # noqa: E402
 from macros.mkdocs_adapter import UPSTREAM_APIS  # noqa: E402
 
-RECORD = "overrides/UPSTREAM.json"
+RECORD = "tests/upstream_templates.json"
 ENGINE = ("macros/mkdocs_adapter.py", "macros/parallel.py", "macros/__init__.py", "hooks.py")  # may import MkDocs
 UPSTREAM_PACKAGES = {"mkdocs", "material", "mkdocs_macros", "watchdog", "livereload"}
 
@@ -256,8 +256,8 @@ def test_mkdocs_dates_the_build_from_source_date_epoch_when_asked(monkeypatch):
 SUSPECT = re.compile(r"\b_build_page\b|\b_populate_page\b|__dict__|\.observer\b|\._watch\w*|\.env\.finalize\b"
                      r"|on_error_fail|format_error|Page skipped|SOURCE_DATE_EPOCH|\.read_source\(")
 # in the engine modules, which hold MkDocs' objects: any private attribute of an object not ours
-PRIVATE = re.compile(r"(?<![\w.])(?!(?:self|cls|os|sys)\.)[A-Za-z_]\w*\._[a-z]\w*")
-ALSO_IN_ENGINE = re.compile(r"\bSystemExit\b")
+PRIVATE = re.compile(r"(?<!\bself)(?<!\bcls)(?<!\bos)(?<!\bsys)\._[A-Za-z]\w*")
+ALSO_IN_ENGINE = re.compile(r"\bSystemExit\b|\bimport\b.*?\b_[A-Za-z]\w*")  # and any private name imported
 
 
 def code_lines(path: Path) -> dict[int, str]:
@@ -287,7 +287,7 @@ def test_every_use_of_an_upstream_private_api_is_listed():
             found = SUSPECT.findall(line)
             if rel in ENGINE:
                 found += PRIVATE.findall(line) + ALSO_IN_ENGINE.findall(line)
-            for use in found:
+            for use in sorted(set(found)):
                 entries = [e for e in UPSTREAM_APIS if e.file == rel and e.marker in line]
                 listed_uses.update(entries)
                 if not entries:
@@ -314,9 +314,11 @@ def test_only_the_engine_imports_mkdocs():
 def test_the_developers_guide_lists_every_upstream_api():
     text = (ROOT / "DEVELOPING.md").read_text(encoding="utf-8")
     section = text.split('<a id="upstream"></a>', 1)[1].split("<a id=", 1)[0]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in section.splitlines() if line.startswith("| `")]
     for entry in UPSTREAM_APIS:
-        assert f"`{entry.marker.strip('.')}" in section and entry.file in section, \
-            f"DEVELOPING.md#upstream should name {entry.marker!r} and {entry.file} ({entry.api})"
+        assert any(f"`{entry.marker.strip('.')}" in row[0] and entry.file in row[1] for row in rows), \
+            f"the table of DEVELOPING.md#upstream should have a row for {entry.marker!r} used by {entry.file} ({entry.api})"
+    assert len(rows) == len(UPSTREAM_APIS), "DEVELOPING.md#upstream and UPSTREAM_APIS should list the same uses"
     assert RECORD in section
 
 
@@ -356,7 +358,7 @@ def _sha256(text: str) -> str:
 
 
 def template_changes(templates: Path, root: Path = ROOT) -> list[str]:
-    """What differs between the Material in `templates` and what overrides/UPSTREAM.json says the
+    """What differs between the Material in `templates` and what tests/upstream_templates.json says the
     overrides were made from, and overrides of Material that file does not record."""
     record = json.loads((root / RECORD).read_text(encoding="utf-8"))
     changes = []
@@ -409,20 +411,22 @@ def test_a_change_in_material_or_an_unrecorded_override_is_noticed(tmp_path):
     assert [c.split(" changed since")[0] for c in changes if " changed since" in c] == [
         "Material's base.html, block site_meta,", "Material's partials/header.html"], changes
     assert any("Material has no partials/javascripts/palette.html any more" in c for c in changes), changes
-    assert "merge the change, then update the hash in overrides/UPSTREAM.json" in changes[0]
+    assert "merge the change, then update the hash in tests/upstream_templates.json" in changes[0]
 
     root = tmp_path / "project"
     shutil.copytree(ROOT / "overrides", root / "overrides")
+    (root / "tests").mkdir()
+    shutil.copy(ROOT / RECORD, root / RECORD)
     (root / "overrides/partials/footer.html").write_text("<footer></footer>\n", encoding="utf-8")
     main = root / "overrides/main.html"
     main.write_text(main.read_text(encoding="utf-8") + "\n{% block footer %}{% endblock %}\n", encoding="utf-8")
     assert template_changes(material_templates(), root) == [
-        "overrides/main.html overrides block footer of Material's base.html but overrides/UPSTREAM.json does not record it: add it",
-        "overrides/partials/footer.html overrides Material's partials/footer.html but overrides/UPSTREAM.json "
+        "overrides/main.html overrides block footer of Material's base.html but tests/upstream_templates.json does not record it: add it",
+        "overrides/partials/footer.html overrides Material's partials/footer.html but tests/upstream_templates.json "
         "does not record it: add it"]
 
 
-if __name__ == "__main__":  # the installed Material's hashes of what overrides/UPSTREAM.json records
+if __name__ == "__main__":  # the installed Material's hashes of what tests/upstream_templates.json records
     for copy in json.loads((ROOT / RECORD).read_text(encoding="utf-8"))["copies"]:
         text = upstream_text(material_templates(), copy)
         now = _sha256(text) if text is not None else "missing"
