@@ -13,8 +13,8 @@ from mkdocs.structure.files import File
 from macros import background, pages, parallel, preview, wechat
 from macros.mkdocs_adapter import (Fragments, compiled_templates, content_problems, converting, current_site,
                                    escape_macro_output, escape_meta, filing_of, keep_going_on_macro_errors,
-                                   published_site_url, nav_key, render_problems, set_preview, share_card,
-                                   watch_natively)
+                                   move_file, nav_key, published_site_url, render_problems, set_preview,
+                                   share_card, watch_natively)
 
 _serving = False  # `mkdocs serve`: a preview, never published
 _html: dict[str, str] = {}  # generated pages' HTML bodies, added after Markdown
@@ -69,9 +69,7 @@ def on_files(files, config):
     moved = pages.destinations(site)
     for file in files:
         if file.src_uri in moved:
-            file.dest_uri = moved[file.src_uri]
-            for cached in ("url", "abs_dest_path"):
-                file.__dict__.pop(cached, None)
+            move_file(file, moved[file.src_uri])
     _html.clear()
     for page in pages.generate(site, config.site_url or "/", config.site_name):
         if page.src_uri in files.src_uris:

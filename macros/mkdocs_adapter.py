@@ -1,7 +1,9 @@
-"""The only module of the package that knows MkDocs and mkdocs-macros.
+"""The only module of the package that knows MkDocs and mkdocs-macros (with `parallel.py`, which
+forks MkDocs' build loop).
 
-Moving to a successor of MkDocs should change this file, `__init__.py` and
-`hooks.py`, not the models, the loader, the index or the figures.
+Moving to a successor of MkDocs should change this file, `parallel.py`, `__init__.py` and
+`hooks.py`, not the models, the loader, the index or the figures. Every private or undocumented
+part of MkDocs and mkdocs-macros these use is in `UPSTREAM_APIS` (DEVELOPING.md#upstream).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import functools
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 from mkdocs.exceptions import PluginError
@@ -20,6 +23,61 @@ from .library import Library, MacroError
 from .load import load
 from .problems import ContentError, Problem
 from .site import Site
+
+class Upstream(NamedTuple):
+    api: str  # what is used, named as upstream names it
+    file: str  # the project file that uses it
+    marker: str  # the text of that file's code that uses it (tests/test_upstream.py finds it there)
+    on_upgrade: str  # what to look at when the upstream package changes
+
+
+# Every private or undocumented part of MkDocs and mkdocs-macros the engine relies on: one test
+# each in tests/test_upstream.py, which also greps macros/ and hooks.py for such uses and fails
+# on one missing here. Material's templates copied into overrides/ are in tests/upstream_templates.json.
+UPSTREAM_APIS: tuple[Upstream, ...] = (
+    Upstream("mkdocs.commands.build._build_page(page, config, doc_files, nav, env, excluded=)",
+             "macros/parallel.py", "_build_page",
+             "the fork renders its pages by calling MkDocs' private one-page build: check its "
+             "parameters and that the build loop (mkdocs.commands.build.build) still calls it per page"),
+    Upstream("_build_page writes no file for empty output and logs \"Page skipped: '<src_uri>'\" at INFO "
+             "on the logger mkdocs.commands.build", "macros/parallel.py", "Page skipped",
+             "the parent skips the fork's pages with the empty template overrides/_skip.html and hides "
+             "that line (_NotSkipped): check what _build_page does with empty output"),
+    Upstream("mkdocs.livereload.LiveReloadServer._watched_paths (absolute path → number of watch() calls)",
+             "macros/mkdocs_adapter.py", "_watched_paths",
+             "watch_natively re-watches every watched path: check how LiveReloadServer keeps its watches"),
+    Upstream("LiveReloadServer.observer (a watchdog observer made in __init__, started by serve() after "
+             "the on_serve event), watch(path) and unwatch(path)",
+             "macros/mkdocs_adapter.py", ".observer",
+             "watch_natively swaps the polling observer for the system's: check that serve() still "
+             "starts self.observer and that watch() schedules on it"),
+    Upstream("mkdocs.structure.files.File: url and abs_dest_path are functools.cached_property, "
+             "dest_uri is assignable", "macros/mkdocs_adapter.py", "__dict__",
+             "move_file resets the cached values by popping them from the file's __dict__: check how "
+             "File derives url and abs_dest_path from dest_uri"),
+    Upstream("mkdocs-macros: config.plugins['macros'].env, the jinja2.Environment it makes in on_config "
+             "and compiles every page with", "macros/mkdocs_adapter.py", ".env.finalize",
+             "escape_macro_output sets its finalize after on_config: check that the plugin still makes "
+             "one environment in on_config and renders pages with env.from_string"),
+    Upstream("mkdocs-macros: plugin.config['on_error_fail'], read at every page's rendering",
+             "macros/mkdocs_adapter.py", "on_error_fail",
+             "keep_going_on_macro_errors turns it off after validation for a preview: check that the "
+             "plugin reads it when it renders, not once in on_config"),
+    Upstream("mkdocs-macros: on_error_fail stops with exit(), a SystemExit",
+             "macros/mkdocs_adapter.py", "SystemExit",
+             "converted_pages catches SystemExit to report a failing macro: check how the plugin stops"),
+    Upstream("mkdocs_macros.errors.format_error, a functools.singledispatch on the exception, called "
+             "as format_error(error, markdown=, page=)", "macros/mkdocs_adapter.py", "format_error",
+             "install_error_messages registers the Chinese messages on it: check its name, module and "
+             "arguments"),
+    Upstream("MkDocs' steps for one page (mkdocs.commands.build._populate_page): page.read_source(config), "
+             "on_page_markdown, page.render(config, files)", "macros/mkdocs_adapter.py", "read_source",
+             "converted_pages repeats them for the 公众号 edition: check _populate_page for a new step"),
+    Upstream("SOURCE_DATE_EPOCH (documented), read by mkdocs.utils.get_build_datetime at each call",
+             "macros/mkdocs_adapter.py", "SOURCE_DATE_EPOCH",
+             "load_site sets it from the build's day in on_config: check that MkDocs still reads it "
+             "when it dates each page (the sitemap's <lastmod>) and sitemap.xml.gz, not at import"),
+)
 
 _current: dict[int, Site] = {}
 _broken: dict[int, ContentError] = {}  # a preview's config → the problems that stop its content
@@ -95,6 +153,15 @@ def escape_macro_output(config) -> None:
     generated Markdown, every printed value is escaped unless a macro made it (Markup).
     mkdocs-macros creates its Jinja environment after `define_env`, hence a hook."""
     config.plugins["macros"].env.finalize = render.md
+
+
+def move_file(file, dest_uri: str) -> None:
+    """Write a page to another place in site/ (its record's URL). MkDocs 1.6 caches `url` and
+    `abs_dest_path` (functools.cached_property) from `dest_uri` when they are first read:
+    dropping them from the file's __dict__ makes them follow the new `dest_uri`."""
+    file.dest_uri = dest_uri
+    for cached in ("url", "abs_dest_path"):
+        file.__dict__.pop(cached, None)
 
 
 def escape_meta(meta: dict) -> None:
