@@ -120,15 +120,14 @@ def inspect(root: Path, today: dt.date, docs_dir: str = "docs", extra_names=()) 
         site = loader.load(root, today, docs_dir, Library.names(extra_names), screening=False)
     except ContentError as error:
         for p in error.problems:
-            undated = p.field == "date" and p.message.startswith("缺少必填字段")
+            undated = p.field == "date" and p.kind == "missing"
             result.findings.append(Finding("undated" if undated else "content", p.file, p.line, _text(p)))
     out = loader.Collector(root)
     settings = publishing.read(root, out)
     terms = loader._load_terms(out, root / screen.TERMS_FILE)  # its problems are among the content's
     drafts = {p.file for p in site.drafts()} if site else set()
     for p in screen.screen(root, root / docs_dir, terms, settings.public_numbers, today, drafts):
-        kind = "term" if p.message.startswith("表述错误") else "personal"
-        result.findings.append(Finding(kind, p.file, p.line, p.message))
+        result.findings.append(Finding(p.kind, p.file, p.line, p.message))
     if site is not None:
         result.findings += _sections(root, site) + _links(root, root / docs_dir, site)
         result.findings += [Finding("waiting", p.file, review.line_of_review(root, p), review.pending(site, p))

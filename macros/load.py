@@ -51,8 +51,9 @@ class Collector:
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def add(self, file: str, line: int, record: str = "", field_: str = "", message: str = "") -> None:
-        self.problems.append(Problem(file, line, record, field_, message))
+    def add(self, file: str, line: int, record: str = "", field_: str = "", message: str = "",
+            kind: str = "content") -> None:
+        self.problems.append(Problem(file, line, record, field_, message, kind))
 
 
 def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
@@ -177,7 +178,8 @@ def validate(out: Collector, model: type[m.Record], mapping, file: str, line: in
     except ValidationError as error:
         for detail in error.errors(include_url=False):
             loc = [str(part) for part in detail["loc"]]
-            out.add(file, _line_of(mapping, loc), name, ".".join(loc), _message(model, detail))
+            out.add(file, _line_of(mapping, loc), name, ".".join(loc), _message(model, detail),
+                    kind="missing" if detail["type"] == "missing" else "content")
         return None
     return record if ok else None
 
@@ -240,7 +242,7 @@ def _refuse_links(out: Collector, listings: list[listing.Listing]) -> set[Path]:
     refused = set()
     for found in listings:
         for entry in found.refused:
-            out.add(out.rel(entry.path), 0, message=entry.message)
+            out.add(out.rel(entry.path), 0, message=entry.message, kind="input")
             refused.add(entry.path)
     return refused
 

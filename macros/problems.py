@@ -7,6 +7,7 @@ collected as a `Problem`, and the build stops once with all of them
 from __future__ import annotations
 
 import difflib
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -20,6 +21,10 @@ class Problem:
     record: str = ""  # the record's id or title, if known
     field: str = ""  # the field (key) concerned, if any
     message: str = ""  # what is wrong and what was expected, in Chinese
+    # what kind of mistake, for code that sorts problems (never match the message's text):
+    # "content" (any), "missing" (a required field absent), "term" (a wrong formulation),
+    # "personal" (personal data), "input" (a file that is not a plain file of the project)
+    kind: str = dataclasses.field(default="content", compare=False)
 
     def __str__(self) -> str:
         where = self.file + (f" 第 {self.line} 行" if self.line else "")

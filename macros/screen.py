@@ -134,13 +134,13 @@ def screen_text(text: str, file: str, terms: Terms, public_numbers: frozenset[st
     problems = []
     for position, wrong, term in terms.find_all(text):
         source = f"（出处：{term.source}）" if term.source else ""
-        problems.append(Problem(file, line_of(position), message=f"表述错误：写成了「{wrong}」，应为「{term.correct}」{source}"))
+        problems.append(Problem(file, line_of(position), message=f"表述错误：写成了「{wrong}」，应为「{term.correct}」{source}", kind="term"))
     ids = []
     for match in _ID.finditer(text):
         if _alone(text, match) and _plausible_id(match, today):
             ids.append(match.span())
             problems.append(Problem(file, line_of(match.start()), message=(
-                f"疑似身份证号「{mask(match.group(0))}」：个人信息不得公开发布，请删除")))
+                f"疑似身份证号「{mask(match.group(0))}」：个人信息不得公开发布，请删除"), kind="personal"))
     for match in _MOBILE.finditer(text):
         number = "".join(match.group(1, 3, 4))
         if number in public_numbers or not _alone(text, match, after_plus86=True):
@@ -149,7 +149,7 @@ def screen_text(text: str, file: str, terms: Terms, public_numbers: frozenset[st
             continue
         problems.append(Problem(file, line_of(match.start()), message=(
             f"疑似个人手机号「{mask(number)}」：个人手机号不得公开发布，请删除；"
-            "学校公开的号码请登记在 mkdocs.yml 的 extra: publishing: public_numbers 中")))
+            "学校公开的号码请登记在 mkdocs.yml 的 extra: publishing: public_numbers 中"), kind="personal"))
     return sorted(problems)
 
 

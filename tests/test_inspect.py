@@ -10,11 +10,12 @@ With 县区党校 and 媒体聚焦 made notice-type sections (180 days), on 2025
 县区党校 (164 days) and 媒体聚焦 (72) are within 180, 学校要闻 (1) within 7."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
-from conftest import ROOT, copy_project, site_text
+from conftest import ROOT, TODAY, copy_project, site_text
 from macros import inspection
 
 NOTE = "docs/notes/reading-club/2023-03-10-xiangtu-zhongguo.md"
@@ -137,3 +138,19 @@ def test_section_kinds_and_their_default_intervals(small):
     small.edit("data/sections.yaml", "kind: 公告类", "kind: 通知类")
     assert small.problems() == [
         "data/sections.yaml 第 7 行，记录「teach」，字段「kind」：未知的板块类型「通知类」，应为 news（动态类）、notice（公告类） 之一"]
+
+
+def test_findings_are_sorted_by_the_problems_kind_not_their_wording(small, monkeypatch):
+    # inspection sorts by Problem.kind: a reworded message keeps its place
+    from macros import screen as screening
+
+    original = screening.screen_text
+
+    def reworded(*args, **kwargs):
+        return [dataclasses.replace(p, message="（改写）" + p.message) for p in original(*args, **kwargs)]
+
+    monkeypatch.setattr(screening, "screen_text", reworded)
+    small.write("data/terms.yaml", "- correct: 规范的说法\n  wrong: [走样的说法]\n")
+    small.edit("docs/news/2023/2023-02-01-a.md", "正文甲。", "正文甲。走样的说法。联系电话 13812345678")
+    findings = inspection.inspect(small.root, TODAY, "docs").findings
+    assert sorted(f.kind for f in findings if f.message.startswith("（改写）")) == ["personal", "term"]
