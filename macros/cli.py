@@ -17,9 +17,8 @@ import os
 import sys
 from pathlib import Path
 
-import yaml
 
-from . import clock, freshness, inspection, review, scaffold, school, stats
+from . import clock, config as configuration, freshness, inspection, review, scaffold, school, stats
 from .library import Library
 from .load import load
 from .periods import PeriodError, parse
@@ -27,39 +26,14 @@ from .problems import ContentError
 
 
 def _site(args):
-    extra = _extra_names(Path(args.root))
-    return load(Path(args.root), args.today, "docs", Library.names(extra), theme_dir=_theme_dir(Path(args.root)))
+    settings = _settings(args)
+    return load(Path(args.root), args.today, settings.docs_dir, Library.names(set(settings.extra)),
+                config_file=settings.file, theme_dir=settings.theme_dir)
 
 
-def _config(root: Path) -> dict:
-    """mkdocs.yml (empty when the file is missing or not YAML: `check` reports that)."""
-    path = root / "mkdocs.yml"
-    if not path.exists():
-        return {}
-    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if "!!python" not in line)
-    try:
-        config = yaml.safe_load(text) or {}
-    except yaml.YAMLError:
-        return {}
-    return config if isinstance(config, dict) else {}
-
-
-def _extra(root: Path) -> dict:
-    """mkdocs.yml's `extra:`."""
-    extra = _config(root).get("extra")
-    return extra if isinstance(extra, dict) else {}
-
-
-def _theme_dir(root: Path) -> str:
-    """mkdocs.yml's `theme: custom_dir:` (overrides), whose files MkDocs reads like docs/'s."""
-    theme = _config(root).get("theme")
-    folder = theme.get("custom_dir") if isinstance(theme, dict) else None
-    return folder if isinstance(folder, str) and folder else "overrides"
-
-
-def _extra_names(root: Path) -> set[str]:
-    """Names from mkdocs.yml's `extra:`, which pages may use as variables."""
-    return set(_extra(root).keys())
+def _settings(args) -> configuration.Config:
+    """The configuration file (mkdocs.yml, or -f): its `extra:` keys are variables pages may use."""
+    return configuration.read(Path(args.root), args.config_file)
 
 
 def _date(value: str) -> dt.date:
@@ -79,6 +53,8 @@ def _period(value: str):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m macros", description="党校网站的内容工具")
     parser.add_argument("--root", default=".", help="项目根目录（含 data/ 与 docs/），默认当前目录")
+    parser.add_argument("-f", "--config-file", default=configuration.DEFAULT_FILE, metavar="FILE",
+                        help="网站的配置文件（相对于项目根目录），默认 mkdocs.yml，与 mkdocs build -f 相同")
     parser.add_argument("--today", type=_date, default=None,
                         help="按哪一天发布（默认：环境变量 SITE_TODAY，否则学校时区的今天）")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -120,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--today", type=_date, default=argparse.SUPPRESS, help="按哪一天计算（默认今天）")
     args = parser.parse_args(argv)
     try:  # the one clock: --today, else SITE_TODAY, else the school's time zone (clock.py)
-        args.today = clock.today(args.today, _extra(Path(args.root)).get("timezone"))
+        args.today = clock.today(args.today, _settings(args).timezone)
     except clock.ClockError as error:
         print(error, file=sys.stderr)
         return 2
@@ -168,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
 def _inspect(args) -> int:
     """Exits 1 when the site would fail an inspection (a veto item) or cannot be built."""
     root = Path(args.root)
-    result = inspection.inspect(root, args.today, "docs", _extra_names(root))
+    settings = _settings(args)
+    result = inspection.inspect(root, args.today, settings.docs_dir, set(settings.extra), settings.file)
     if args.report:
         Path(args.report).write_text(result.markdown(), encoding="utf-8")
     if args.json:
@@ -256,7 +233,7 @@ def _wechat(args) -> int:
     from .mkdocs_adapter import converted_pages  # MkDocs converts the page, as the build does
 
     try:
-        site, pages, where = converted_pages(Path(args.root) / "mkdocs.yml", [Path(args.path)])
+        site, pages, where = converted_pages(Path(args.root) / args.config_file, [Path(args.path)])
         (page, html), = pages
         fragment = wechat.edition(site, page, html, where["site_url"], where["site_name"])
     except wechat.EditionError as error:

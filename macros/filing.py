@@ -5,18 +5,17 @@ or malformed value is a content problem (file mkdocs.yml, the key's line, in Chi
 reported by `python -m macros check` and by the build with every other problem.
 On a real domain (site_url not example.cn, *.test, localhost …) the demo's fictional name and
 numbers left in mkdocs.yml are a problem too (school.demo_leftovers).
-Knows nothing of MkDocs: it reads the YAML file itself, keeping lines (yamlsrc).
+Knows nothing of MkDocs: the file is read by `config.py`, keeping lines (yamlsrc).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from . import config as configuration
 from . import models as m
 from . import school
 from .problems import Problem
-from .yamlsrc import Mapping, _Loader
+from .yamlsrc import Mapping
 
 KEY = "extra.filing"
 EXAMPLE = ("extra:\n  filing:\n    sponsor: 中共青川市委党校\n    address: 青川市临江区学府路88号\n"
@@ -24,30 +23,13 @@ EXAMPLE = ("extra:\n  filing:\n    sponsor: 中共青川市委党校\n    addres
            "    site_code: 6301000012")
 
 
-class _ConfigLoader(_Loader):
-    """mkdocs.yml may hold MkDocs' own tags (!ENV, !relative, !!python/name:…): read them as plain values."""
-
-
-def _untagged(loader, suffix, node):
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_mapping(node, deep=True)
-
-
-_ConfigLoader.add_multi_constructor("!", _untagged)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _untagged)
-
-
 def read(root: Path, config_file: str = "mkdocs.yml", docs_dir: str = "docs") -> tuple[m.Filing | None, list[Problem]]:
     """The footer's values, or None and every problem found."""
-    path = Path(root) / config_file
-    try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506 - safe subclass
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    settings = configuration.read(root, config_file)
+    if not settings.readable:
         return None, []  # MkDocs itself reports an unreadable configuration, better than we could
-    extra = config.get("extra") if isinstance(config, Mapping) else None
+    config = settings.data
+    extra = config.get("extra")
     filing = extra.get("filing") if isinstance(extra, Mapping) else None
     if not isinstance(filing, Mapping):
         line = extra.lines.get("filing", extra.line) if isinstance(extra, Mapping) else 0

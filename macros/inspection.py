@@ -112,18 +112,19 @@ class Inspection:
         }
 
 
-def inspect(root: Path, today: dt.date, docs_dir: str = "docs", extra_names=()) -> Inspection:
+def inspect(root: Path, today: dt.date, docs_dir: str = "docs", extra_names=(),
+            config_file: str = "mkdocs.yml") -> Inspection:
     root = Path(root)
     result = Inspection(today)
     site = None
     try:
-        site = loader.load(root, today, docs_dir, Library.names(extra_names), screening=False)
+        site = loader.load(root, today, docs_dir, Library.names(extra_names), screening=False, config_file=config_file)
     except ContentError as error:
         for p in error.problems:
             undated = p.field == "date" and p.kind == "missing"
             result.findings.append(Finding("undated" if undated else "content", p.file, p.line, _text(p)))
     out = loader.Collector(root)
-    settings = publishing.read(root, out)
+    settings = publishing.read(root, out, config_file)
     terms = loader._load_terms(out, root / screen.TERMS_FILE)  # its problems are among the content's
     drafts = {p.file for p in site.drafts()} if site else set()
     for p in screen.screen(root, root / docs_dir, terms, settings.public_numbers, today, drafts):

@@ -75,7 +75,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     listed = listing.walk(docs)  # walked once, for the pages, their check and screening
     markdown = listed.markdown
     refused = _refuse_links(out, [listed, listing.walk(root / "data"), listing.walk(root / theme_dir)])
-    settings = publishing.read(root, out)
+    settings = publishing.read(root, out, config_file)
     terms = _load_terms(out, root / screen.TERMS_FILE)
     data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what, name, refused)
             for name, (model, what) in DATA_FILES.items()}

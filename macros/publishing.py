@@ -18,8 +18,9 @@ from typing import Optional
 
 from pydantic import Field
 
+from . import config as configuration
 from . import models as m
-from .yamlsrc import Mapping, parse
+from .yamlsrc import Mapping
 
 CONFIG = "mkdocs.yml"
 
@@ -49,26 +50,21 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def read(root: Path, out) -> Publishing:
-    """The settings of root/mkdocs.yml; problems go to `out` (a load.Collector)."""
+def read(root: Path, out, config_file: str = CONFIG) -> Publishing:
+    """The settings of the configuration file (mkdocs.yml, or the build's -f); problems go to
+    `out` (a load.Collector)."""
     from .load import validate  # the loader's validation, with its Chinese messages
 
-    path = root / CONFIG
-    if not path.exists():
-        return Publishing()
-    # MkDocs' own tags (!!python/name:…) are not YAML a safe loader reads: blank those lines,
-    # keeping the line numbers
-    text = "\n".join("" if "!!python" in line or "!ENV" in line else line
-                     for line in path.read_text(encoding="utf-8").splitlines())
-    data, problems = parse(text, CONFIG)
-    if problems or not isinstance(data, Mapping):
+    settings = configuration.read(root, config_file)
+    if not settings.readable:
         return Publishing()  # MkDocs reports a broken mkdocs.yml itself
+    data = settings.data
     extra = data.get("extra")
     section = extra.get("publishing") if isinstance(extra, Mapping) else None
     if section is None:
         return Publishing()
     line = extra.lines.get("publishing", extra.line)
-    config = validate(out, PublishingConfig, section, CONFIG, line)
+    config = validate(out, PublishingConfig, section, config_file, line)
     if config is None:
         return Publishing()
     reviewers = {step: who for step, who in config.reviewers.model_dump().items() if who}
