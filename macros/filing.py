@@ -4,7 +4,7 @@ A site in mainland China must show its ICP and 公网安备 numbers on every pag
 or malformed value is a content problem (file mkdocs.yml, the key's line, in Chinese),
 reported by `python -m macros check` and by the build with every other problem.
 On a real domain (site_url not example.cn, *.test, localhost …) the demo's fictional name and
-numbers left in mkdocs.yml are a problem too (school.demo_leftovers).
+numbers left in mkdocs.yml are a problem too (demo.demo_leftovers).
 Knows nothing of MkDocs: the file is read by `config.py`, keeping lines (yamlsrc).
 """
 from __future__ import annotations
@@ -13,8 +13,9 @@ from pathlib import Path
 
 from . import config as configuration
 from . import models as m
-from . import school
+from . import demo
 from .problems import Problem
+from .validate import Collector, validate
 from .yamlsrc import Mapping
 
 KEY = "extra.filing"
@@ -36,8 +37,6 @@ def read(root: Path, config_file: str = "mkdocs.yml", docs_dir: str = "docs") ->
         return None, [Problem(config_file, line, "", KEY, "网站缺少页脚的备案信息（主办单位、ICP备案号、公网安备号、网站标识码等），"
                               "在中国大陆上线的网站每一页都必须显示。请在 mkdocs.yml 中写上，例如：\n" + EXAMPLE)]
 
-    from .load import Collector, validate  # load.py calls read(): imported here, not at the top
-
     out = Collector(Path(root))
     record = validate(out, m.Filing, filing, config_file, filing.line)
     problems = [Problem(p.file, p.line, "", f"{KEY}.{p.field}" if p.field else KEY, p.message) for p in out.problems]
@@ -45,8 +44,8 @@ def read(root: Path, config_file: str = "mkdocs.yml", docs_dir: str = "docs") ->
         problems.append(Problem(config_file, filing.lines.get("conac_logo", filing.line), "", f"{KEY}.conac_logo",
                                 f"党政机关网站标识的图片「{record.conac_logo}」不存在：请把图片放在 "
                                 f"{docs_dir}/{record.conac_logo}，或改正路径"))
-    found = school.demo_leftovers(config, Path(root), docs_dir)
+    found = demo.demo_leftovers(config, Path(root), docs_dir)
     if found:  # the demo's fictional numbers and name, on a real domain
         problems.append(Problem(config_file, config.lines.get("site_url", 0), "", "site_url",
-                                school.leftovers_message(str(config.get("site_url")), found)))
+                                demo.leftovers_message(str(config.get("site_url")), found)))
     return (None if problems else record), problems

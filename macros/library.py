@@ -12,6 +12,7 @@ from . import render, stats
 from .pagecheck import Names
 from .periods import PeriodError, parse
 from .site import Site
+from .stats import change
 
 # names mkdocs-macros and Jinja define for every page
 BUILTIN_NAMES = {
@@ -23,16 +24,6 @@ BUILTIN_NAMES = {
 
 class MacroError(Exception):
     """A macro called with a value it cannot use; the message is for editors, in Chinese."""
-
-
-def change(now: float | int | None, before: float | int | None) -> str:
-    """Year-over-year change as a reader says it: 增长 12.5%、下降 3.0%、持平."""
-    if not before or now is None:
-        return "—"
-    ratio = (now - before) / before
-    if abs(ratio) < 0.0005:
-        return "持平"
-    return f"{'增长' if ratio > 0 else '下降'} {abs(ratio) * 100:.1f}%"
 
 
 class Library:

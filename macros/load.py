@@ -10,17 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from . import models as m
 from . import clock, filing, listing, pagecheck, publishing, screen
 from .periods import PeriodError, parse as parse_period
-from .problems import ContentError, Problem, closest, shown
+from .problems import ContentError, closest, shown
 from .site import Site
-from .yamlsrc import Mapping, parse, read_front_matter
+from .validate import Collector, Where, validate
+from .yamlsrc import parse, read_front_matter
 
 # data file → (model, what an editor calls one record)
 DATA_FILES: dict[str, tuple[type[m.Record], str]] = {
@@ -35,25 +35,6 @@ DATA_FILES: dict[str, tuple[type[m.Record], str]] = {
 
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
 _SLUG_NAME = re.compile(r"^([a-z0-9][a-z0-9-]*)\.md$")
-
-
-@dataclass
-class Collector:
-    """Where problems accumulate while loading."""
-
-    root: Path
-    problems: list[Problem] = field(default_factory=list)
-    # ids of records that failed validation: references to them are not reported again
-    broken: dict[str, set[str]] = field(default_factory=dict)
-    # data files that could not be read at all: references to their records are not checked
-    unreadable: set[str] = field(default_factory=set)
-
-    def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
-
-    def add(self, file: str, line: int, record: str = "", field_: str = "", message: str = "",
-            kind: str = "content") -> None:
-        self.problems.append(Problem(file, line, record, field_, message, kind))
 
 
 def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
@@ -125,107 +106,6 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
         **{name: [r for r, _ in records] for name, records in data.items()},
         news=[r for r, _ in news], notes=[r for r, _ in notes], bulletins=[r for r, _ in bulletins],
     )
-
-
-# --- validation of one record ---------------------------------------------------
-
-
-@dataclass
-class Where:
-    """Where a record was written: file, first line, and each key's line."""
-
-    file: str
-    mapping: Mapping
-
-    @property
-    def line(self) -> int:
-        return self.mapping.line
-
-    def line_of(self, key: str) -> int:
-        return self.mapping.lines.get(key, self.mapping.line)
-
-
-def record_name(mapping: dict) -> str:
-    for key in ("id", "title", "name", "correct"):
-        value = mapping.get(key)
-        if isinstance(value, (str, int)) and str(value).strip():
-            return shown(value)
-    return ""
-
-
-def validate(out: Collector, model: type[m.Record], mapping, file: str, line: int, extra: dict | None = None):
-    """Validate one mapping against its model; report every problem; return the record or None."""
-    if not isinstance(mapping, Mapping):
-        out.add(file, line, message=f"这一项应当是「字段名: 内容」的形式，写的是「{shown(mapping)}」")
-        return None
-    name = record_name(mapping)
-    ok = True
-    for key, key_line in mapping.duplicates:
-        out.add(file, key_line, name, str(key), f"字段「{key}」写了两次，请删掉其中一个")
-        ok = False
-    allowed = model.input_fields()
-    clean = {}
-    for key, value in mapping.items():
-        if key in allowed:
-            clean[key] = value
-            continue
-        guess = closest(str(key), allowed)
-        hint = f"，是否是「{guess}」？" if guess else f"。可以写的字段有：{'、'.join(allowed)}"
-        out.add(file, mapping.lines.get(key, mapping.line), name, str(key), f"未知的字段「{key}」{hint}")
-        ok = False
-    try:
-        record = model.model_validate({**clean, **(extra or {})})
-    except ValidationError as error:
-        for detail in error.errors(include_url=False):
-            loc = [str(part) for part in detail["loc"]]
-            out.add(file, _line_of(mapping, loc), name, ".".join(loc), _message(model, detail),
-                    kind="missing" if detail["type"] == "missing" else "content")
-        return None
-    return record if ok else None
-
-
-def _line_of(mapping: Mapping, loc: list[str]) -> int:
-    line = mapping.line
-    node = mapping
-    for part in loc:
-        if isinstance(node, Mapping):
-            line = node.lines.get(part, line)
-            node = node.get(part)
-        else:
-            break
-    return line
-
-
-def _message(model: type[m.Record], detail: dict) -> str:
-    kind = detail["type"]
-    name = str(detail["loc"][0]) if detail["loc"] else ""
-    label = model.label(name)
-    given = shown(detail.get("input"))
-    if kind == "missing":
-        return f"缺少必填字段「{name}」（{label}）"
-    if kind in ("string_type",):
-        return f"{label}应为文字，写的是「{given}」"
-    if kind.startswith("int_"):
-        return f"{label}应为整数，写的是「{given}」"
-    if kind.startswith("float_"):
-        return f"{label}应为数字，写的是「{given}」"
-    if kind.startswith("bool_"):
-        return f"{label}应为 true（是）或 false（否），写的是「{given}」"
-    if kind == "list_type":
-        return f"{label}应为列表，例如 [甲, 乙]，写的是「{given}」"
-    if kind == "string_too_short":
-        return f"{label}不能为空"
-    if kind == "too_short":
-        return f"{label}至少要写一项"
-    if kind == "greater_than":
-        return f"{label}应大于 {detail['ctx']['gt']}，写的是「{given}」"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"{label}应当是「字段名: 内容」的形式，写的是「{given}」"
-    if kind == "extra_forbidden":
-        return f"未知的字段「{detail['loc'][-1]}」"
-    if kind.startswith(("bad_", "not_", "negative")):
-        return detail["msg"]
-    return f"{label}写的是「{given}」，不符合要求"
 
 
 # --- data/*.yaml ------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pydantic import Field
 
 from . import config as configuration
 from . import models as m
+from .validate import validate
 from .yamlsrc import Mapping
 
 CONFIG = "mkdocs.yml"
@@ -53,8 +54,6 @@ def digits(text: str) -> str:
 def read(root: Path, out, config_file: str = CONFIG) -> Publishing:
     """The settings of the configuration file (mkdocs.yml, or the build's -f); problems go to
     `out` (a load.Collector)."""
-    from .load import validate  # the loader's validation, with its Chinese messages
-
     settings = configuration.read(root, config_file)
     if not settings.readable:
         return Publishing()  # MkDocs reports a broken mkdocs.yml itself

@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import urls
+from .stats import change
 
 LABELS = {
     "original": "原创", "repost": "转载", "main": "主体班次", "social": "社会培训",
@@ -118,12 +119,7 @@ _XML = jinja2.Environment(  # HTML and XML: everything printed is escaped
 _XML.filters.update(FILTERS, rel=rel)
 
 
-def _change(now, before) -> str:
-    from .library import change  # one wording of year-over-year change for pages and bulletins
-    return change(now, before)
-
-
-_XML.globals["change"] = _change
+_XML.globals["change"] = change  # one wording of year-over-year change for pages and bulletins
 _XML.globals["urls"] = urls
 
 

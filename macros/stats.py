@@ -137,3 +137,13 @@ def research(site: Site, period: Period) -> dict:
             for lv in levels
         },
     }
+
+
+def change(now: float | int | None, before: float | int | None) -> str:
+    """Year-over-year change as a reader says it: 增长 12.5%、下降 3.0%、持平."""
+    if not before or now is None:
+        return "—"
+    ratio = (now - before) / before
+    if abs(ratio) < 0.0005:
+        return "持平"
+    return f"{'增长' if ratio > 0 else '下降'} {abs(ratio) * 100:.1f}%"

@@ -14,7 +14,8 @@ import pytest
 import yaml
 from PIL import Image
 
-from macros import cli, school
+from macros import cli
+from macros import demo as demo_values
 
 from conftest import ROOT, TODAY, Project
 
@@ -203,7 +204,7 @@ def test_sections_columns_and_the_official_logo_may_be_given(demo_copy, tmp_path
     ("https://www.qcdx.gov.cn/", False), ("https://dx.example-school.cn/", False),
 ])
 def test_placeholder_addresses(url, placeholder):
-    assert school.placeholder_host(url) is placeholder
+    assert demo_values.placeholder_host(url) is placeholder
 
 
 def test_the_demo_on_a_real_domain_says_what_is_still_the_demos(demo_copy):
