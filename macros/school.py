@@ -200,7 +200,7 @@ class Done:
             f"  分享卡片 docs/assets/share-card.png：{self.card}。",
             "下一步：",
             "  1. 修改 docs/about/index.md（学校概况）和 docs/about/contact.md（联系我们）；",
-            "  2. mkdocs.yml 里 extra.publishing 的审核人（reviewers）写上真实的人；党政机关网站标识见编辑指南第十六节；",
+            "  2. mkdocs.yml 里 extra.publishing 的审核人（reviewers）写上真实的人；党政机关网站标识见编辑指南“页脚的备案信息”一节（EDITING.md#filing）；",
             "  3. 运行 .venv/bin/python -m macros check 检查，再运行 make build 生成网站。",
         ])
 
