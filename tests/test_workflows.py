@@ -175,6 +175,17 @@ def test_freshness_goes_to_the_summary(site_yml, small, tmp_path):
     assert "共 2 个板块，其中 2 个超过更新期限" in text and text.endswith("```\n")
 
 
+def test_the_tests_run_on_properdocs_too(site_yml):
+    job = site_yml["jobs"]["properdocs"]
+    assert "make test ENGINE=properdocs" in runs(job)
+    assert "needs" not in job and "properdocs" not in str(site_yml["jobs"]["deploy"].get("needs"))  # never holds back publishing
+    config = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    gitlab = config["test-properdocs"]
+    assert gitlab["extends"] == "test" and gitlab["script"] == ["make test ENGINE=properdocs"]
+    assert gitlab["allow_failure"] is True
+    assert re.search(r"^make test ENGINE=properdocs$", (ROOT / ".ci" / "run").read_text(encoding="utf-8"), re.M)
+
+
 # --- GitLab -----------------------------------------------------------------------
 
 
