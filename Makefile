@@ -31,7 +31,7 @@ $(BIN)/.installed: $(REQUIREMENTS)
 
 build: $(BIN)/.installed
 	$(BIN)/python -m macros check
-	$(BIN)/$(ENGINE) build --strict --clean --site-dir site
+	$(BIN)/$(ENGINE) build --strict --clean --site-dir site --config-file mkdocs.yml
 
 test: $(BIN)/.installed browser server-tools
 	$(BIN)/python -m pytest -q tests
@@ -40,7 +40,7 @@ check: $(BIN)/.installed
 	$(BIN)/python -m macros check
 
 serve: $(BIN)/.installed
-	$(BIN)/$(ENGINE) serve --dirty --no-strict --dev-addr 127.0.0.1:$(PORT)
+	$(BIN)/$(ENGINE) serve --dirty --no-strict --dev-addr 127.0.0.1:$(PORT) --config-file mkdocs.yml
 
 clean:
 	rm -rf site .venv .venv-properdocs .cache/covers
