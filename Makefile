@@ -1,22 +1,37 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
 #   make build   → .venv from pinned requirements, then the site into site/ (strict)
 #   make test    → the same set-up, then every test
+# ENGINE=properdocs does either on ProperDocs, the continuation of MkDocs 1.x, instead of
+# MkDocs 1.6 (DEVELOPING.md#engines): its own .venv-properdocs from requirements-properdocs.txt.
 PYTHON ?= python3
+ENGINE ?= mkdocs
+ifeq ($(ENGINE),mkdocs)
 VENV := .venv
+REQUIREMENTS := requirements.txt
+else ifeq ($(ENGINE),properdocs)
+VENV := .venv-properdocs
+REQUIREMENTS := requirements-properdocs.txt
+# every package is pinned; --no-deps keeps out the `mkdocs` that Material and mkdocs-macros declare
+PIP_FLAGS := --no-deps
+else
+$(error ENGINE is mkdocs or properdocs, not "$(ENGINE)")
+endif
 BIN := $(VENV)/bin
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
+# the engine the tests start as a command (macros/mkdocs_adapter.py: ENGINE_COMMAND)
+export QC_ENGINE := $(ENGINE)
 
 .PHONY: build test serve check clean pdf bench
 
-$(BIN)/.installed: requirements.txt
+$(BIN)/.installed: $(REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check $(PIP_FLAGS) -r $(REQUIREMENTS)
 	touch $@
 
 build: $(BIN)/.installed
 	$(BIN)/python -m macros check
-	$(BIN)/mkdocs build --strict --clean --site-dir site
+	$(BIN)/$(ENGINE) build --strict --clean --site-dir site --config-file mkdocs.yml
 
 test: $(BIN)/.installed browser server-tools
 	$(BIN)/python -m pytest -q tests
@@ -25,10 +40,10 @@ check: $(BIN)/.installed
 	$(BIN)/python -m macros check
 
 serve: $(BIN)/.installed
-	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:$(PORT)
+	$(BIN)/$(ENGINE) serve --dirty --no-strict --dev-addr 127.0.0.1:$(PORT) --config-file mkdocs.yml
 
 clean:
-	rm -rf site $(VENV) .cache/covers
+	rm -rf site .venv .venv-properdocs .cache/covers
 
 # Each bulletin as an A4 PDF in pdf/, printed by headless Chromium (needs chromium and fonts-noto-cjk).
 pdf: build

@@ -9,13 +9,17 @@ import sys
 import time
 from pathlib import Path
 
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-
 config_file, site_dir = sys.argv[1], sys.argv[2]
 os.chdir(Path(config_file).parent)
 sys.path.insert(0, str(Path(config_file).parent))
-logging.getLogger("mkdocs").setLevel(logging.ERROR)
+
+import macros.mkdocs_adapter  # noqa: E402, F401  (under ProperDocs, makes `import mkdocs…` import it)
+import mkdocs  # noqa: E402
+from mkdocs.commands.build import build  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
+
+for name in {"mkdocs", mkdocs.__name__}:  # mkdocs, or properdocs
+    logging.getLogger(name).setLevel(logging.ERROR)
 start = time.perf_counter()
 config = load_config(config_file, site_dir=site_dir, strict=True)
 build(config)

@@ -14,7 +14,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from generate import generate
+from generate import ROOT, generate
+
+sys.path.insert(0, str(ROOT))
+from macros.mkdocs_adapter import ENGINE_COMMAND  # noqa: E402  (make bench ENGINE=properdocs)
 
 
 def fetch(url: str) -> str:
@@ -34,7 +37,7 @@ def main(n: int) -> list[float]:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict",
+            [*ENGINE_COMMAND, "serve", "--dirty", "--no-strict",
              "--dev-addr", f"127.0.0.1:{port}"], cwd=project, stdout=subprocess.DEVNULL,
             stderr=None if os.environ.get("BENCH_DEBUG") else subprocess.DEVNULL, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
         url = f"http://127.0.0.1:{port}/{url_path}"

@@ -12,10 +12,16 @@ import html
 import functools
 import os
 import re
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
 import jinja2
+
+try:
+    import mkdocs  # MkDocs 1.6; under ProperDocs' own command, its alias of the name
+except ImportError:  # ProperDocs alone (.venv-properdocs): its package is `properdocs`, and this
+    import properdocs.replacement  # noqa: F401  alias makes every `import mkdocs…` import it
 from mkdocs.exceptions import PluginError
 
 from . import clock, render
@@ -78,6 +84,10 @@ UPSTREAM_APIS: tuple[Upstream, ...] = (
              "load_site sets it from the build's day in on_config: check that MkDocs still reads it "
              "when it dates each page (the sitemap's <lastmod>) and sitemap.xml.gz, not at import"),
 )
+
+# The engine a build runs as a command: `make … ENGINE=properdocs` sets QC_ENGINE (DEVELOPING.md#engines).
+ENGINE = os.environ.get("QC_ENGINE", "mkdocs")
+ENGINE_COMMAND = [sys.executable, "-m", ENGINE]
 
 _current: dict[int, Site] = {}
 _broken: dict[int, ContentError] = {}  # a preview's config → the problems that stop its content

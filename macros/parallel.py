@@ -13,6 +13,9 @@ logged again here, so a strict build still fails on it; an exception fails the b
 parent skips the fork's pages by giving them an empty template: MkDocs writes no file for
 empty output (and says so at INFO level, a line this module keeps out of the log).
 
+The loggers are the engine's: `mkdocs.*` under MkDocs, `properdocs.*` under ProperDocs (whose
+command counts a strict build's warnings on `properdocs` and hangs the `mkdocs` logger under it).
+
 Only a full build forks: a preview (`mkdocs serve`) renders the few pages a save changes.
 QC_RENDER_PROCESSES=1 renders every page here (tests/test_parallel.py compares the two).
 """
@@ -52,7 +55,10 @@ class Renderer:
     """The fork rendering every other page; `finish` waits for it."""
 
     def __init__(self, config, env, files, nav):
-        from mkdocs.commands.build import _build_page  # MkDocs 1.6's one-page build, pinned
+        from mkdocs.commands import build  # MkDocs 1.6's one-page build (or ProperDocs'), pinned
+
+        self.log = build.log  # mkdocs.commands.build, or properdocs.commands.build
+        roots = {"mkdocs", self.log.name.split(".")[0]}  # where the engine and plugins log
 
         pages = files.documentation_pages()  # as MkDocs' build loop has them (a full build)
         theirs = pages[1::2]
@@ -64,11 +70,12 @@ class Renderer:
             os.close(read)
             status, captured = 1, _Captured()
             try:
-                logger = logging.getLogger("mkdocs")
-                logger.handlers = [captured]  # its own copy: the parent's log is untouched
-                logger.propagate = False
+                for name in roots:
+                    logger = logging.getLogger(name)
+                    logger.handlers = [captured]  # its own copy: the parent's log is untouched
+                    logger.propagate = False
                 for file in theirs:
-                    _build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
+                    build._build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
                 report = {"records": captured.records}
                 status = 0
             except BaseException:
@@ -83,23 +90,22 @@ class Renderer:
         for file in theirs:
             file.page.meta["template"] = SKIP_TEMPLATE
         self.filter = _NotSkipped(self.names)
-        logging.getLogger("mkdocs.commands.build").addFilter(self.filter)
+        self.log.addFilter(self.filter)
 
     def finish(self) -> None:
         """Wait for the fork; log what it logged; raise if it failed."""
         with os.fdopen(self.read, encoding="utf-8") as source:
             text = source.read()
         _, status = os.waitpid(self.pid, 0)
-        logging.getLogger("mkdocs.commands.build").removeFilter(self.filter)
+        self.log.removeFilter(self.filter)
         report = json.loads(text) if text else {"records": [], "error": f"进程异常结束（{status}）"}
-        log = logging.getLogger("mkdocs.commands.build")
         for level, message in report["records"]:
-            log.log(level, message)
+            self.log.log(level, message)
         if report.get("error") or status:
             raise RuntimeError(f"另一进程渲染页面时出错：\n{report.get('error') or status}")
 
     def abandon(self) -> None:
-        logging.getLogger("mkdocs.commands.build").removeFilter(self.filter)
+        self.log.removeFilter(self.filter)
         try:
             os.kill(self.pid, 9)
             os.waitpid(self.pid, 0)

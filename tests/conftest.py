@@ -13,6 +13,7 @@ import pytest
 
 from macros.library import Library
 from macros.load import load
+from macros.mkdocs_adapter import ENGINE, ENGINE_COMMAND  # noqa: F401  (and `import mkdocs…` works on ProperDocs)
 from macros.problems import ContentError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +57,7 @@ class Project:
                               capture_output=True, text=True, timeout=300)
 
     def build(self, today: dt.date = TODAY) -> subprocess.CompletedProcess:
-        return self.run("-m", "mkdocs", "build", "--strict", "--site-dir", "site", today=today)
+        return self.run("-m", ENGINE, "build", "--strict", "--site-dir", "site", today=today)
 
 
 def copy_project(source: Path, target: Path) -> Project:
@@ -85,7 +86,7 @@ def demo(tmp_path_factory) -> Project:
     """The demo school, built strictly once for the whole run."""
     project = Project(ROOT)
     site = tmp_path_factory.mktemp("demo") / "site"
-    result = project.run("-m", "mkdocs", "build", "--strict", "--site-dir", str(site))
+    result = project.run("-m", ENGINE, "build", "--strict", "--site-dir", str(site))
     assert result.returncode == 0, result.stderr[-3000:]
     project.site = site
     return project

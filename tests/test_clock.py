@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ENGINE_COMMAND
 from macros import clock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,7 +111,7 @@ def test_a_build_and_the_commands_ignore_the_wall_clock(small, tmp_path):
     outputs = {}
     for name, prefix in (("now", []), ("ahead", [_faketime(), "-f", AHEAD])):
         site = tmp_path / name
-        built = subprocess.run([*prefix, sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        built = subprocess.run([*prefix, *ENGINE_COMMAND, "build", "--strict", "--site-dir", str(site)],
                                cwd=small.root, env=env, capture_output=True, text=True, timeout=300)
         assert built.returncode == 0, built.stderr[-2000:]
         commands = [subprocess.run([*prefix, sys.executable, "-m", "macros", *args], cwd=small.root, env=env,

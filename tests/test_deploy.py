@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ENGINE
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "deploy" / "deploy.sh"
 FILES = ["index.html", "news/index.html", "assets/site.css", "search/idx/meta.json"]
@@ -194,9 +196,9 @@ def test_gitlab_deploys_the_default_branch_with_the_key_from_a_variable():
 
 
 def test_make_deploy_builds_then_runs_the_script():
-    dry = subprocess.run(["make", "-n", "deploy", "TARGET=deploy@host:/srv/qcdx"], cwd=ROOT,
+    dry = subprocess.run(["make", "-n", "deploy", f"ENGINE={ENGINE}", "TARGET=deploy@host:/srv/qcdx"], cwd=ROOT,
                          capture_output=True, text=True)
     lines = dry.stdout.splitlines()
-    build = next(i for i, line in enumerate(lines) if "mkdocs build --strict" in line)
+    build = next(i for i, line in enumerate(lines) if f"bin/{ENGINE} build --strict" in line)
     upload = next(i for i, line in enumerate(lines) if "deploy/deploy.sh deploy site" in line)
     assert build < upload and '"deploy@host:/srv/qcdx"' in lines[upload]

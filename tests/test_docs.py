@@ -21,7 +21,7 @@ CHAPTERED = ("EDITING.md", "OPERATIONS.md")  # every chapter heading has an anch
 # where code lives (a chapter number in docs/ or data/ would be the school's own text)
 CODE = ("macros", "hooks.py", "mkdocs.yml", "overrides", "tools", "deploy", "bench", ".github", ".gitlab-ci.yml", ".ci",
         "Makefile")
-SKIP_DIRS = {".git", ".venv", "node_modules", "site", ".cache", "__pycache__", "pdf", ".photos", ".pytest_cache"}
+SKIP_DIRS = {".git", ".venv", ".venv-properdocs", "node_modules", "site", ".cache", "__pycache__", "pdf", ".photos", ".pytest_cache"}
 TEXT = {".py", ".md", ".yml", ".yaml", ".html", ".css", ".js", ".sh", ".conf", ".txt", ".xml", ".json", ""}
 
 _REFERENCE = re.compile(r"\b(" + "|".join(re.escape(g) for g in GUIDES) + r")#([A-Za-z0-9_-]+)")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
+from conftest import ENGINE, ENGINE_COMMAND
 from macros.mkdocs_adapter import Fragments, nav_key
 
 _SPACE = re.compile(r"\s+")
@@ -19,9 +19,9 @@ def _pages(site: Path) -> dict[str, str]:
 
 
 def test_every_page_is_the_same_as_rendered_on_its_own(demo, tmp_path):
-    result = demo.run("-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site"))
+    result = demo.run("-m", ENGINE, "build", "--strict", "--site-dir", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr[-3000:]
-    off = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "off")],
+    off = subprocess.run([*ENGINE_COMMAND, "build", "--strict", "--site-dir", str(tmp_path / "off")],
                          cwd=demo.root, capture_output=True, text=True, timeout=300,
                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_TODAY": "2026-11-23", "QC_FRAGMENTS": "off"})
     assert off.returncode == 0, off.stderr[-3000:]

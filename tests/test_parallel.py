@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import ENGINE_COMMAND
 from macros import parallel
 
 
 def _build(project, site: Path, processes: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+    return subprocess.run([*ENGINE_COMMAND, "build", "--strict", "--site-dir", str(site)],
                           cwd=project.root, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_TODAY": "2026-11-23",
                                "QC_RENDER_PROCESSES": processes})
@@ -57,7 +57,7 @@ def test_the_forks_warnings_are_logged_here_and_its_errors_raised(monkeypatch, c
     import mkdocs.commands.build as build
 
     def fake_build_page(page, config, pages, nav, env, excluded=False):
-        logging.getLogger("mkdocs.commands.build").warning("坏链接 in %s", page.meta.get("name"))
+        build.log.warning("坏链接 in %s", page.meta.get("name"))  # mkdocs.… or properdocs.commands.build
         if page.meta.get("name") == "d.md":
             raise ValueError("模板出错")
 
@@ -68,6 +68,6 @@ def test_the_forks_warnings_are_logged_here_and_its_errors_raised(monkeypatch, c
     renderer = parallel.Renderer(None, None, files, nav=object())
     # the fork took b.md and d.md; here they are skipped
     assert [f.page.meta.get("template") for f in files.files] == [None, parallel.SKIP_TEMPLATE, None, parallel.SKIP_TEMPLATE]
-    with caplog.at_level(logging.WARNING, logger="mkdocs"), pytest.raises(RuntimeError, match="模板出错"):
+    with caplog.at_level(logging.WARNING, logger=build.log.name), pytest.raises(RuntimeError, match="模板出错"):
         renderer.finish()
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == ["坏链接 in b.md", "坏链接 in d.md"]

@@ -4,11 +4,10 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 
-from conftest import TODAY
+from conftest import ENGINE_COMMAND, TODAY
 
 
 def free_port() -> int:
@@ -32,7 +31,7 @@ def fetch(url: str, timeout: float = 60) -> str:
 def test_preview_shows_drafts_and_future_items_with_a_banner(small):
     port = free_port()
     env = {**os.environ, "SITE_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "--no-livereload",
+    server = subprocess.Popen([*ENGINE_COMMAND, "serve", "--strict", "--no-livereload",
                                "--dev-addr", f"127.0.0.1:{port}"], cwd=small.root, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import TODAY
+from conftest import ENGINE_COMMAND, TODAY
 from macros import preview
 from macros.problems import ContentError, Problem
 from test_preview import free_port
@@ -46,7 +45,7 @@ def wait_for(url: str, predicate, seconds: float) -> tuple[float, str]:
 def test_a_broken_save_is_answered_by_a_page_naming_the_file(small, flags):
     port = free_port()
     env = {**os.environ, "SITE_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *flags, "--dev-addr", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([*ENGINE_COMMAND, "serve", *flags, "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=small.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     page = f"http://127.0.0.1:{port}/news/2023/a/"
     other = f"http://127.0.0.1:{port}/stats/2023/"
@@ -82,7 +81,7 @@ def test_a_macro_failing_while_rendering_is_shown_too_and_the_preview_keeps_rebu
     # SystemExit, so without care the preview would never rebuild again
     port = free_port()
     env = {**os.environ, "SITE_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict",
+    server = subprocess.Popen([*ENGINE_COMMAND, "serve", "--dirty", "--no-strict",
                                "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=small.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     page = f"http://127.0.0.1:{port}/news/2023/a/"

@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 from PIL import Image
 
 import wechat_rules as rules
-from conftest import ROOT, TODAY, site_text
+from conftest import ENGINE_COMMAND, ROOT, TODAY, site_text
 from macros import models as m
 from macros import stats
 from macros.periods import parse as parse_period
@@ -252,7 +251,7 @@ def preview(item):
 
     port = _port()
     env = {**os.environ, "SITE_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--no-livereload",
+    server = subprocess.Popen([*ENGINE_COMMAND, "serve", "--dirty", "--no-strict", "--no-livereload",
                                "--dev-addr", f"127.0.0.1:{port}"], cwd=item.root, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     origin = f"http://127.0.0.1:{port}"

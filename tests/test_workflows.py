@@ -16,6 +16,7 @@ from conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = Path(sys.executable).parent / "actionlint"  # from requirements.txt
+VENV = Path(sys.executable).parent.parent  # the venv running the tests: .venv, or .venv-properdocs
 
 
 def actionlint(*files: Path) -> subprocess.CompletedProcess:
@@ -165,13 +166,24 @@ def test_freshness_goes_to_the_summary(site_yml, small, tmp_path):
     build = site_yml["jobs"]["build"]
     step = next(s for s in steps(build) if "macros freshness" in s.get("run", ""))
     assert step["if"] == "${{ !cancelled() && steps.check.outcome == 'success' }}"
-    (small.root / ".venv").symlink_to(ROOT / ".venv")
+    (small.root / ".venv").symlink_to(VENV)
     summary = tmp_path / "summary.md"
     result = run_step(step["run"], small.root, summary)
     assert result.returncode == 0, result.stderr
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("### 栏目更新提醒\n\n```text\n板块「学校要闻」（news-a）已 ")
     assert "共 2 个板块，其中 2 个超过更新期限" in text and text.endswith("```\n")
+
+
+def test_the_tests_run_on_properdocs_too(site_yml):
+    job = site_yml["jobs"]["properdocs"]
+    assert "make test ENGINE=properdocs" in runs(job)
+    assert "needs" not in job and "properdocs" not in str(site_yml["jobs"]["deploy"].get("needs"))  # never holds back publishing
+    config = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    gitlab = config["test-properdocs"]
+    assert gitlab["extends"] == "test" and gitlab["script"] == ["make test ENGINE=properdocs"]
+    assert gitlab["allow_failure"] is True
+    assert re.search(r"^make test ENGINE=properdocs$", (ROOT / ".ci" / "run").read_text(encoding="utf-8"), re.M)
 
 
 # --- GitLab -----------------------------------------------------------------------
@@ -209,7 +221,7 @@ def test_weekly_inspection_goes_to_the_summary(site_yml, small, tmp_path):
     assert jobs["build"]["if"] == f"github.event.schedule != '{weekly}'"  # the weekly run only inspects
     assert "permissions" not in jobs["inspect"]  # the workflow's read-only default
     step = next(s for s in steps(jobs["inspect"]) if "macros inspect" in s.get("run", ""))
-    (small.root / ".venv").symlink_to(ROOT / ".venv")
+    (small.root / ".venv").symlink_to(VENV)
     summary = tmp_path / "summary.md"
     small.edit("docs/news/2023/2023-02-01-a.md", "正文甲。", "正文甲。联系电话 13812345678")
     result = run_step(step["run"], small.root, summary)

@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from macros.mkdocs_adapter import ENGINE_COMMAND  # noqa: E402  (make audit ENGINE=properdocs)
 from tools import elder, phone  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -41,7 +42,7 @@ CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", *phone.CHROMI
 def build(site: Path) -> None:
     print("building the site …", flush=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet",
+    subprocess.run([*ENGINE_COMMAND, "build", "--strict", "--clean", "--quiet",
                     "--site-dir", str(site)], cwd=ROOT, env=env, check=True)
 
 
