@@ -47,7 +47,7 @@ def depends(marker: str, what: str) -> str:
 
 def _call_in(path: str, name: str) -> ast.Call:
     calls = [node for node in ast.walk(ast.parse((ROOT / path).read_text(encoding="utf-8")))
-             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == name]
+             if isinstance(node, ast.Call) and name in (getattr(node.func, "id", None), getattr(node.func, "attr", None))]
     assert len(calls) == 1, f"{path} should call {name} once"
     return calls[0]
 
