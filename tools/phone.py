@@ -1,9 +1,9 @@
 """What the phone tests (tests/test_browser.py, tests/test_weight.py) and `make audit` share.
 
 The page types a reader on a phone meets (found in a built site, whatever its content: the
-first column linked from /notes/, the first instructor of /instructors/ …), the local server of a built site, the browser
-(Debian's Chromium, never a downloaded one) at a phone's size, one visit of one page, and the
-compressed size of what a page loads. Imports Playwright only when a browser is launched.
+first column linked from /notes/, the first instructor of /instructors/ …), the local server
+of a built site, the browser (Debian's Chromium, never a downloaded one) at a phone's size,
+one visit of one page, and the compressed size of what a page loads. Imports Playwright only when a browser is launched.
 """
 from __future__ import annotations
 
