@@ -1,4 +1,9 @@
-"""Shared fixtures: an editable copy of the small fixture project, and builds of it."""
+"""Shared fixtures: editable copies of the fixture projects (tests/fixtures/), and builds of them.
+
+The engine's tests run on fixture sites only: `small` (a tiny school a test may break) and
+`demo` (tests/fixtures/demo: the demo school as it was frozen, built once per run). Nothing
+here reads the repository's own content (docs/, data/, the school values of mkdocs.yml):
+tests/test_content.py alone holds it, to checks that any school's content must pass."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +23,12 @@ from macros.problems import ContentError
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
+DEMO = FIXTURES / "demo"
 TODAY = dt.date(2026, 11, 23)
+# No test depends on the wall clock: every build and command a test starts, and every call of
+# macros.clock.today() in the tests' own process, publishes for TODAY (tests/test_clock.py
+# passes its own environment where it tests the clock itself).
+os.environ["SITE_TODAY"] = TODAY.isoformat()
 
 
 @dataclass
@@ -83,9 +93,11 @@ def site_text(site: Path) -> str:
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory) -> Project:
-    """The demo school, built strictly once for the whole run."""
-    project = Project(ROOT)
-    site = tmp_path_factory.mktemp("demo") / "site"
+    """The demo school (tests/fixtures/demo), copied and built strictly once for the whole run,
+    as of TODAY. Tests read it, never change it: a test that edits copies it (`copy_project`)."""
+    work = tmp_path_factory.mktemp("demo")
+    project = copy_project(DEMO, work / "project")
+    site = work / "site"
     result = project.run("-m", ENGINE, "build", "--strict", "--site-dir", str(site))
     assert result.returncode == 0, result.stderr[-3000:]
     project.site = site

@@ -14,11 +14,34 @@ import pytest
 from tools import phone  # found as macros/ is: pytest runs from the repository
 
 # The page types: a new one (/stats/, search) is one more line in tools/phone.py, and is then
-# in these tests, in tests/test_weight.py and in `make audit`.
+# in these tests, in tests/test_weight.py and in `make audit`. Each is found in the built site
+# (the first column of /notes/ …); the demo (tests/fixtures/demo) has every one.
 PAGES = phone.PAGES
 
 # HTML that reached the reader as text (an escaped page body): any tag written out.
 _MARKUP = re.compile(r"</?(p|h[1-6]|div|span|a|ul|ol|li|table|tr|td|em|strong)(\s[^<>]*)?>")
+
+
+def test_the_demo_has_every_page_type(demo):
+    assert [kind for kind, _ in phone.found(demo.site)] == list(PAGES)
+
+
+def test_page_types_are_found_in_any_site_and_absent_without_a_listing(tmp_path):
+    def write(url: str, *links: str) -> None:
+        path = tmp_path / url.strip("/") / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f'<a href="{link}">x</a>' for link in links), encoding="utf-8")
+
+    write("/", "notes/", "bulletins/")
+    write("/notes/", "../", "feed.xml", "zhuanlan/", "zhuanlan/")  # the first column that is a page
+    write("/notes/zhuanlan/", "../", "../../", "di-yi-pian/")
+    write("/notes/zhuanlan/di-yi-pian/")
+    write("/bulletins/", "../notes/", "missing/")  # no bulletin built: a link to nothing counts not
+    found = {kind.name: url for kind, url in phone.found(tmp_path)}
+    assert found == {"home": "/", "column": "/notes/zhuanlan/", "study note": "/notes/zhuanlan/di-yi-pian/",
+                     "bulletins": "/bulletins/"}
+    with pytest.raises(LookupError, match="no bulletin page"):
+        next(k for k in PAGES if k.name == "bulletin").resolve(tmp_path)
 
 
 @pytest.fixture

@@ -55,6 +55,19 @@ def test_the_wall_clock_is_read_in_clock_py_only():
     assert offenders == []
 
 
+def test_the_tests_never_read_the_wall_clock():
+    """Every build and command a test starts publishes for conftest's TODAY (issue 19): conftest
+    pins SITE_TODAY for the whole run, and no test or tool reads the clock itself."""
+    from conftest import TODAY
+
+    assert os.environ.get("SITE_TODAY") == TODAY.isoformat()
+    wall = re.compile(r"\b(date\.today|datetime\.now|datetime\.utcnow|datetime\.today)\s*\(")
+    offenders = [f"{path.relative_to(ROOT)}:{n}" for path in [*(ROOT / "tests").glob("*.py"), *(ROOT / "tools").glob("*.py")]
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if wall.search(line) and path.name != "test_clock.py"]
+    assert offenders == []
+
+
 def _cli(project, *args, env_today=None, extra_env=None):
     env = {k: v for k, v in os.environ.items() if k not in ("SITE_TODAY", "SITE_TZ")}
     if env_today:

@@ -2,7 +2,7 @@
 `-f other.yml` takes its footer, its review rules and its time zone from that file alone."""
 from __future__ import annotations
 
-from conftest import site_text
+from conftest import ENGINE, site_text
 from macros import config
 
 RULES = """  publishing:
@@ -28,7 +28,7 @@ def test_the_file_is_read_once_with_its_lines(small):
 
 def test_a_build_with_f_takes_footer_and_review_rules_from_that_file(small):
     other_config(small)
-    result = small.run("-m", "mkdocs", "build", "--strict", "-f", "other.yml", "--site-dir", "site")
+    result = small.run("-m", ENGINE, "build", "--strict", "-f", "other.yml", "--site-dir", "site")
     assert result.returncode == 0, result.stderr[-2000:]
     text = site_text(small.path("site"))
     assert "另一份配置的主办单位" in text

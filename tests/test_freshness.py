@@ -13,7 +13,7 @@ import sys
 
 import yaml
 
-from conftest import ROOT, TODAY
+from conftest import DEMO, ROOT, TODAY
 from macros import freshness
 from macros.models import Section
 
@@ -101,7 +101,7 @@ def test_broken_content_is_reported_as_by_check(small):
 
 
 def test_every_demo_section_has_an_editor():
-    records = yaml.safe_load((ROOT / "data" / "sections.yaml").read_text(encoding="utf-8"))
+    records = yaml.safe_load((DEMO / "data" / "sections.yaml").read_text(encoding="utf-8"))
     sections = [Section.model_validate(record) for record in records]
     assert sections and all(section.editor for section in sections)
     assert Section.label("editor") == "责任编辑"

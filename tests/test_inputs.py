@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import TODAY
+from conftest import ENGINE_COMMAND, TODAY
 from macros import listing
 
 SECRET = "SECRET-OF-THE-BUILD-MACHINE"
@@ -127,7 +127,7 @@ def test_the_preview_lists_them_and_serves_no_copy(small, planted):
 
     port = free_port()
     env = {**os.environ, "SITE_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict",
+    server = subprocess.Popen([*ENGINE_COMMAND, "serve", "--dirty", "--no-strict",
                                "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=small.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:

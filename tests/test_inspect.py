@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, TODAY, copy_project, site_text
+from conftest import DEMO, TODAY, copy_project, site_text
 from macros import inspection
 
 NOTE = "docs/notes/reading-club/2023-03-10-xiangtu-zhongguo.md"
@@ -25,7 +25,7 @@ WAITING = "docs/news/2025/2025-12-22-niandu-jiaoxue-jihua-lunzheng.md"
 
 @pytest.fixture
 def planted(tmp_path):
-    project = copy_project(ROOT, tmp_path / "demo")
+    project = copy_project(DEMO, tmp_path / "demo")
     project.append("data/columns.yaml", "- id: policy-reading\n  name: 政策解读\n  editor: 办公室 张敏\n  started: 2025-01-01\n")
     project.edit(NOTE, "## 读书会开张\n", "## 读书会开张\n\n领读人身份证号 11010519491231002X，报名请打 13812345678。\n")
     project.edit(NEWS, "---\n\n", "---\n\n深入学习贯彻党的20大精神，坚持人民当家做主。\n\n", )
@@ -80,7 +80,7 @@ def test_check_reports_the_same_veto_items_and_fails(planted):
 
 
 def test_fewer_than_five_stale_sections_do_not_fail_the_site(tmp_path):
-    project = copy_project(ROOT, tmp_path / "demo")
+    project = copy_project(DEMO, tmp_path / "demo")
     text = project.path("data/sections.yaml").read_text(encoding="utf-8")
     assert text.count("update_every_days: 30") == 2  # 县区党校, 媒体聚焦
     project.write("data/sections.yaml", text.replace("update_every_days: 30", "kind: 公告类"))

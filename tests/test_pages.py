@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlparse
 
 
 from macros.load import reading_minutes
@@ -42,43 +40,10 @@ def test_no_unrendered_template_in_any_page(demo):
         assert "{{" not in body and "{%" not in body, path
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links, self.ids = [], set()
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-        for key in ("href", "src"):
-            if attrs.get(key):
-                self.links.append(attrs[key])
-
-
 def test_every_internal_link_and_anchor_resolves(demo):
-    site = demo.site
-    parsed = {}
-    for path in site.rglob("*.html"):
-        parser = _Links()
-        parser.feed(path.read_text(encoding="utf-8"))
-        parsed[path] = parser
-    broken = []
-    for path, parser in parsed.items():
-        base = "http://site/" + path.relative_to(site).as_posix()
-        for link in parser.links:
-            target = urlparse(urljoin(base, link))
-            if target.netloc != "site":
-                continue
-            file = site / unquote(target.path).lstrip("/")
-            if file.is_dir():
-                file = file / "index.html"
-            if not file.exists():
-                broken.append(f"{path.relative_to(site)} → {link}")
-            elif target.fragment and file.suffix == ".html" and file in parsed \
-                    and target.fragment not in parsed[file].ids:
-                broken.append(f"{path.relative_to(site)} → {link} (anchor)")
-    assert broken == []
+    from test_content import broken_links
+
+    assert broken_links(demo.site) == []
 
 
 def test_feeds_are_rss_newest_first_with_absolute_links(demo):

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, TODAY
+from conftest import DEMO, TODAY
 from macros import load as loader
 from macros import screen
 from macros.models import Term
@@ -15,8 +15,8 @@ from macros.models import Term
 
 @pytest.fixture(scope="module")
 def terms() -> list[Term]:
-    out = loader.Collector(ROOT)
-    found = loader._load_terms(out, ROOT / "data" / "terms.yaml")
+    out = loader.Collector(DEMO)
+    found = loader._load_terms(out, DEMO / "data" / "terms.yaml")
     assert out.problems == []
     return list(found.entries)
 
@@ -38,15 +38,15 @@ def test_no_wrong_form_is_part_of_any_correct_form(terms):
 
 
 def test_the_demo_contains_no_wrong_form(terms):
-    found = screen.screen(ROOT, ROOT / "docs", screen.Terms(tuple(terms)), frozenset(), TODAY)
+    found = screen.screen(DEMO, DEMO / "docs", screen.Terms(tuple(terms)), frozenset(), TODAY)
     assert found == []
     # and the screen does read the demo: a correct form is in it
-    text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md"))
+    text = "".join(p.read_text(encoding="utf-8") for p in (DEMO / "docs").rglob("*.md"))
     assert "习近平新时代中国特色社会主义思想" in text
 
 
 def with_terms(project):
-    shutil.copy(ROOT / "data" / "terms.yaml", project.path("data/terms.yaml"))
+    shutil.copy(DEMO / "data" / "terms.yaml", project.path("data/terms.yaml"))
     return project
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from PIL import Image
 
-from conftest import ROOT
+from conftest import DEMO
 from macros import models as m
 from macros import share
 
@@ -188,9 +188,9 @@ def _text_of(path: Path) -> str:
 
 
 def test_the_default_card_image_is_shipped_at_its_size():
-    with Image.open(ROOT / "docs" / share.DEFAULT_IMAGE) as image:
+    with Image.open(DEMO / "docs" / share.DEFAULT_IMAGE) as image:
         assert image.size == share.DEFAULT_SIZE == (1200, 630)
-    assert (ROOT / "docs" / share.DEFAULT_IMAGE).stat().st_size < 60 * 1024
+    assert (DEMO / "docs" / share.DEFAULT_IMAGE).stat().st_size < 60 * 1024
 
 
 @pytest.mark.parametrize("url", ["/", "/news/", "/courses/ershida-jingshen-jiedu/", "/instructors/lin-guodong/"])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, Project, site_text
+from conftest import DEMO, Project, site_text
 
 
 def test_small_site_builds_with_its_urls(small):
@@ -94,10 +94,10 @@ def _leaves(value) -> list[str]:
 
 def test_demo_builds_strictly_and_publishes_no_internal_note(demo):
     private = []
-    for data in (ROOT / "data").glob("*.yaml"):
+    for data in (DEMO / "data").glob("*.yaml"):
         for record in yaml.safe_load(data.read_text(encoding="utf-8")) or []:
             private += _leaves(record.get("internal"))
-    for page in (ROOT / "docs").rglob("*.md"):
+    for page in (DEMO / "docs").rglob("*.md"):
         private += _leaves(_front_matter(page).get("internal"))
     private = [p for p in private if len(p) >= 6 and p != "None"]
     assert len(private) >= 8, "the demo plants internal notes to check"
@@ -107,7 +107,7 @@ def test_demo_builds_strictly_and_publishes_no_internal_note(demo):
 
 
 def test_demo_drafts_are_not_published(demo):
-    drafts = [p for p in (ROOT / "docs").rglob("*.md") if _front_matter(p).get("draft")]
+    drafts = [p for p in (DEMO / "docs").rglob("*.md") if _front_matter(p).get("draft")]
     assert len(drafts) >= 2
     text = site_text(demo.site)
     for page in drafts:
@@ -115,7 +115,7 @@ def test_demo_drafts_are_not_published(demo):
 
 
 def test_demo_content_is_large_enough():
-    site = Project(ROOT).load()
+    site = Project(DEMO).load()
     news = site.news + [p for p in site.unpublished if p.file.startswith("docs/news/")]
     assert len(news) >= 40
     assert {n.date.year for n in news} >= {2023, 2024, 2025}
@@ -139,7 +139,7 @@ def test_demo_content_is_large_enough():
 
 def test_demo_bulletin_has_no_hand_typed_figure():
     """Every digit in the 2023H1 bulletin's text comes from a macro (the front matter aside)."""
-    text = (ROOT / "docs/bulletins/2023-h1.md").read_text(encoding="utf-8").split("---", 2)[2]
+    text = (DEMO / "docs/bulletins/2023-h1.md").read_text(encoding="utf-8").split("---", 2)[2]
     import re
     outside_macros = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", text, flags=re.S)
     assert re.findall(r"\d", outside_macros) == []

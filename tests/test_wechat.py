@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 import wechat_rules as rules
-from conftest import ENGINE_COMMAND, ROOT, TODAY, site_text
+from conftest import ENGINE_COMMAND, TODAY, site_text
 from macros import models as m
 from macros import stats
 from macros.periods import parse as parse_period
@@ -185,26 +185,12 @@ def test_a_macro_error_is_reported_not_an_edition(small):
 
 
 @pytest.fixture(scope="module")
-def demo_editions():
-    """Every published news item and note of the demo school, converted as the build converts
-    them (one MkDocs load for all), and its edition."""
-    from macros import wechat
-    from macros.mkdocs_adapter import converted_pages
-    from conftest import Project
+def demo_editions(demo):
+    """Every published news item and note of the demo school (the copy of tests/fixtures/demo
+    that conftest built), converted as the build converts them, and its edition."""
+    from test_content import editions
 
-    before = os.environ.get("SITE_TODAY")
-    os.environ["SITE_TODAY"] = TODAY.isoformat()  # the day the demo build of conftest uses
-    try:
-        site = Project(ROOT).load()
-        paths = [p.src for p in [*site.news, *site.notes]]
-        site, pages, where = converted_pages(ROOT / "mkdocs.yml", paths)
-    finally:
-        if before is None:
-            del os.environ["SITE_TODAY"]
-        else:
-            os.environ["SITE_TODAY"] = before
-    return {page.src: (page, wechat.edition(site, page, html, where["site_url"], where["site_name"]))
-            for page, html in pages}
+    return editions(demo.root)[0]
 
 
 def test_every_demo_item_keeps_wechat_rules(demo_editions):

@@ -1,5 +1,8 @@
 """`make audit`: Lighthouse on every page type as a phone loads it, one table of scores.
 
+The page types are those the built site has (tools/phone.py `found`: the first column of
+/notes/, the first instructor of /instructors/ …), whatever the school's content.
+
 Builds the site strictly into a temporary folder (2–3 s; site/ is left alone, so a `make
 build` or `make serve` running meanwhile cannot pull pages from under it; `--site DIR` audits
 a built site as it is), serves it on 127.0.0.1 gzipping text as a production server does, and runs Lighthouse (node_modules/, pinned in package.json) in its
@@ -135,13 +138,16 @@ def main(argv: list[str] | None = None) -> int:
     head = f"{'page':<16} {'mode':<6} {'url':<40} " + " ".join(f"{c[:11]:>11}" for c in CATEGORIES) + f" {'KB':>7}"
     rows, failed, costly = [head, "-" * len(head)], [], {}
     started = time.monotonic()
+    pages = phone.found(site)  # the page types this school's site has, found in it
+    absent = [kind.name for kind in phone.PAGES if kind not in dict(pages)]
     with phone.serve(site, compress=not args.raw) as origin:
-        print(f"Lighthouse {'(uncompressed) ' if args.raw else ''}on {len(phone.PAGES)} pages × "
+        print(f"Lighthouse {'(uncompressed) ' if args.raw else ''}on {len(pages)} pages × "
               f"{len(modes)} modes, mobile, default throttling …", flush=True)
+        if absent:
+            print(f"  (the site has no {', '.join(absent)} page)", flush=True)
         for mode in modes:
             profile = elder_profile(origin, work) if mode == "elder" else None
-            for kind in phone.PAGES:
-                url = kind.resolve(site)
+            for kind, url in pages:
                 name = f"{kind.name} ({mode})"
                 try:
                     lhr = lighthouse(origin + url, reports / f"{kind.id}-{mode}.json", profile)
@@ -177,8 +183,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{time.monotonic() - started:.0f} s; reports in {reports}")
     if costly:
         print("\naudits failed (score < 0.9), by how many pages fail them:")
-        for audit, pages in sorted(costly.items(), key=lambda item: (-len(item[1]), item[0])):
-            print(f"  {audit:<45} {'all pages' if len(pages) == len(phone.PAGES) * len(modes) else ', '.join(pages)}")
+        for audit, names in sorted(costly.items(), key=lambda item: (-len(item[1]), item[0])):
+            print(f"  {audit:<45} {'all pages' if len(names) == len(pages) * len(modes) else ', '.join(names)}")
     if failed:
         print("\nLighthouse failed:\n  " + "\n  ".join(failed), file=sys.stderr)
         return 1

@@ -1,8 +1,9 @@
 """What the phone tests (tests/test_browser.py, tests/test_weight.py) and `make audit` share.
 
-The page types a reader on a phone meets, the local server of a built site, the browser
-(Debian's Chromium, never a downloaded one) at a phone's size, one visit of one page, and the
-compressed size of what a page loads. Imports Playwright only when a browser is launched.
+The page types a reader on a phone meets (found in a built site, whatever its content: the
+first column linked from /notes/, the first instructor of /instructors/ …), the local server
+of a built site, the browser (Debian's Chromium, never a downloaded one) at a phone's size,
+one visit of one page, and the compressed size of what a page loads. Imports Playwright only when a browser is launched.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 CHROMIUM = "/usr/bin/chromium"
 # --no-sandbox: Chromium refuses to start as root without it (CI runs as root). The rest keep
@@ -36,7 +37,13 @@ GZIP_LEVEL = 6  # what a web server is usually set to (nginx `gzip_comp_level 6`
 
 @dataclass(frozen=True)
 class PageType:
-    """One kind of page. `link` set: the page is the first link of `url` whose path matches it."""
+    """One kind of page, found in a built site, whatever the school's content.
+
+    `url` alone: the page at that path (absent when the site has no such page). With `link`:
+    the first link of the listing `url` whose path matches `link`; `url` is then a path, or the
+    name of another page type whose page is the listing (a study note: the first note linked
+    from the column found first). A page type whose listing links to nothing is absent (a
+    school without bulletins has no bulletin page)."""
 
     name: str
     url: str
@@ -46,38 +53,65 @@ class PageType:
     def id(self) -> str:
         return self.name.replace(" ", "-")
 
-    def resolve(self, site: Path) -> str:
-        """The path of the page in the built site `site` (for `link`, read from the listing)."""
+    def find(self, site: Path, found: dict[str, str | None] | None = None) -> str | None:
+        """The path of the page in the built site `site`, or None when the site has none.
+        `found`: the page types resolved already, by name (else looked up again)."""
+        listing = self.url
+        if not listing.startswith("/"):
+            listing = found[listing] if found and listing in found else _BY_NAME[listing].find(site, found)
+            if listing is None:
+                return None
+        page = site / listing.strip("/") / "index.html" if listing != "/" else site / "index.html"
+        if not page.is_file():
+            return None
         if self.link is None:
-            return self.url
-        listing = site / self.url.strip("/") / "index.html"
+            return listing
         anchors = _Anchors()
-        anchors.feed(listing.read_text(encoding="utf-8"))
+        anchors.feed(page.read_text(encoding="utf-8"))
         for href in anchors.hrefs:
-            target = urlparse(urljoin("http://site" + self.url, href))
-            if target.netloc == "site" and re.fullmatch(self.link, target.path):
+            target = urlparse(urljoin("http://site" + listing, href))
+            if target.netloc == "site" and re.fullmatch(self.link, target.path) and target.path != listing \
+                    and (site / unquote(target.path).strip("/") / "index.html").is_file():
                 return target.path
-        raise LookupError(f"{self.url} has no link matching {self.link}")
+        return None
+
+    def resolve(self, site: Path) -> str:
+        """The path of the page in `site`; LookupError when the site has no such page."""
+        url = self.find(site)
+        if url is None:
+            raise LookupError(f"the site {site} has no {self.name} page ({self.url}"
+                              + (f", a link matching {self.link})" if self.link else ")"))
+        return url
 
 
-# Every page type a phone reader meets, in the phone tests, the weight test and `make audit`.
-# A new kind of page (/stats/, the search page) is one more line here.
+# Every page type a phone reader meets, in the phone tests, the weight test and `make audit`,
+# found in the built site (`found`): no slug of any school's content is written here. A new
+# kind of page (/stats/, the search page) is one more line here.
 PAGES: tuple[PageType, ...] = (
     PageType("home", "/"),
     PageType("news listing", "/news/"),
     PageType("news item", "/news/", r"/news/\d{4}/[^/]+/"),
-    PageType("column", "/notes/theory-notes/"),
-    PageType("study note", "/notes/theory-notes/", r"/notes/theory-notes/[^/]+/"),
+    PageType("column", "/notes/", r"/notes/[^/]+/"),
+    PageType("study note", "column", r"/notes/[^/]+/[^/]+/"),
     PageType("course catalog", "/courses/"),
     PageType("course", "/courses/", r"/courses/[^/]+/"),
-    PageType("instructor", "/instructors/lin-guodong/"),
-    PageType("topic", "/topics/party-spirit/"),
-    PageType("bulletin", "/bulletins/2023-h1/"),
+    PageType("instructor", "/instructors/", r"/instructors/[^/]+/"),
+    PageType("topic", "/topics/", r"/topics/[^/]+/"),
+    PageType("bulletin", "/bulletins/", r"/bulletins/[^/]+/"),
     PageType("bulletins", "/bulletins/"),
     PageType("statistics", "/stats/"),
-    PageType("statistics year", "/stats/2024/"),
+    PageType("statistics year", "/stats/", r"/stats/\d{4}/"),
     PageType("search", "/search/"),
 )
+_BY_NAME = {kind.name: kind for kind in PAGES}
+
+
+def found(site: Path) -> list[tuple[PageType, str]]:
+    """The page types the built site `site` has, each with the path of its page, in PAGES' order."""
+    paths: dict[str, str | None] = {}
+    for kind in PAGES:
+        paths[kind.name] = kind.find(site, paths)
+    return [(kind, paths[kind.name]) for kind in PAGES if paths[kind.name] is not None]
 
 
 class _Anchors(HTMLParser):

@@ -9,6 +9,7 @@ under it the 承办单位 (extra.filing.organizer); `python -m macros init` draw
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -70,12 +71,16 @@ def school(root: Path = ROOT) -> tuple[str, str | None]:
     return str(config.get("site_name") or ""), filing.get("organizer") or None
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=ROOT, help="the project (default: this repository)")
+    args = parser.parse_args(argv)
     if not has_fonts():
         print("needs the Noto CJK fonts: sudo apt-get install fonts-noto-cjk", file=sys.stderr)
         return 1
-    write(TARGET, *school())
-    print(f"{TARGET.relative_to(ROOT)}: {TARGET.stat().st_size // 1024} KB")
+    target = args.root / TARGET.relative_to(ROOT)
+    write(target, *school(args.root))
+    print(f"{target}: {target.stat().st_size // 1024} KB")
     return 0
 
 
