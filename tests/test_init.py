@@ -17,7 +17,7 @@ from PIL import Image
 from macros import cli
 from macros import demo as demo_values
 
-from conftest import ROOT, TODAY, Project
+from conftest import DEMO, ROOT, TODAY, Project
 
 OPTIONS = ["--name", "中共滇池市委党校", "--organizer", "滇池行政学院", "--url", "https://www.dcdx.gov.cn",
            "--address", "滇池市五华区学府路1号", "--phone", "0871-6543210", "--icp", "滇ICP备20240517号-2",
@@ -34,11 +34,12 @@ def options(**changed: str) -> list[str]:
 
 
 def copy_demo(target: Path) -> Project:
-    """The demo's content (docs/, data/, mkdocs.yml) copied; the engine linked, as it is not to change."""
+    """The demo's content (tests/fixtures/demo: docs/, data/, mkdocs.yml) copied; the engine
+    linked, as it is not to change."""
     target.mkdir()
     for folder in ("docs", "data"):
-        shutil.copytree(ROOT / folder, target / folder)
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+        shutil.copytree(DEMO / folder, target / folder)
+    shutil.copy(DEMO / "mkdocs.yml", target / "mkdocs.yml")
     for name in ENGINE:
         (target / name).symlink_to(ROOT / name)
     shutil.copytree(ROOT / "overrides", target / "overrides")
@@ -62,7 +63,7 @@ def demo_copy(tmp_path) -> Project:
 
 
 def test_init_makes_an_empty_school_that_checks_and_builds(demo_copy):
-    before = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    before = (DEMO / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
     result = init(demo_copy, *OPTIONS)
     assert result.returncode == 0, result.stderr
     assert "已建立「中共滇池市委党校」的网站（https://www.dcdx.gov.cn/）" in result.stdout
@@ -83,14 +84,14 @@ def test_init_makes_an_empty_school_that_checks_and_builds(demo_copy):
         "phone": "0871-6543210", "icp": "滇ICP备20240517号-2", "police": "滇公网安备53010202000176号",
         "site_code": "5301000012"}
     assert config["extra"]["publishing"]["public_numbers"] == ["0871-6543210"]
-    assert config["nav"] == yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:", 1)[1]
+    assert config["nav"] == yaml.safe_load((DEMO / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:", 1)[1]
                                            .join(["nav:", ""]))["nav"]
 
     # docs/: a skeleton; data/: minimal, the wrong formulations and topics kept
     assert files(demo_copy.path("docs")) == {"index.md", "about/index.md", "about/contact.md", "assets/share-card.png"}
     assert demo_copy.path("docs/news").is_dir() and demo_copy.path("docs/notes/theory-notes").is_dir()
     for name in ("terms.yaml", "topics.yaml"):
-        assert demo_copy.path(f"data/{name}").read_bytes() == (ROOT / "data" / name).read_bytes()
+        assert demo_copy.path(f"data/{name}").read_bytes() == (DEMO / "data" / name).read_bytes()
     for name in ("courses", "instructors", "trainings", "research"):
         data = demo_copy.path(f"data/{name}.yaml").read_text(encoding="utf-8")
         assert yaml.safe_load(data) is None and data.startswith("# ")  # the fields' explanations kept
@@ -147,15 +148,15 @@ def test_init_refuses_a_site_that_is_not_the_demo_unless_forced(demo_copy):
 def test_every_value_is_checked_before_anything_changes(demo_copy, option, value, expected):
     result = init(demo_copy, *options(**{option[2:]: value}))
     assert result.returncode == 1 and expected in result.stderr, result.stderr
-    assert demo_copy.path("mkdocs.yml").read_bytes() == (ROOT / "mkdocs.yml").read_bytes()
-    assert files(demo_copy.path("docs")) == files(ROOT / "docs")
+    assert demo_copy.path("mkdocs.yml").read_bytes() == (DEMO / "mkdocs.yml").read_bytes()
+    assert files(demo_copy.path("docs")) == files(DEMO / "docs")
 
 
 def test_off_a_terminal_missing_values_are_named(demo_copy):
     result = init(demo_copy, "--name", "中共滇池市委党校")
     assert result.returncode == 1
     assert "缺少：--url（网站地址）、--address（学校地址）、--phone（办公室电话）、--icp（ICP备案号）" in result.stderr
-    assert demo_copy.path("mkdocs.yml").read_bytes() == (ROOT / "mkdocs.yml").read_bytes()
+    assert demo_copy.path("mkdocs.yml").read_bytes() == (DEMO / "mkdocs.yml").read_bytes()
 
 
 def test_on_a_terminal_it_asks_in_chinese_and_again_after_a_wrong_answer(demo_copy, monkeypatch, capsys):
