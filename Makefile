@@ -19,10 +19,10 @@ endif
 BIN := $(VENV)/bin
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
-# the engine the tests start as a command (macros/mkdocs_adapter.py: ENGINE_COMMAND)
+# the engine the tests start as a command (macros/engine/mkdocs_adapter.py: ENGINE_COMMAND)
 export QC_ENGINE := $(ENGINE)
 
-.PHONY: build test serve check clean pdf bench
+.PHONY: build test test-fast serve check clean pdf bench
 
 $(BIN)/.installed: $(REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ build: $(BIN)/.installed
 
 test: $(BIN)/.installed browser server-tools
 	$(BIN)/python -m pytest -q tests
+
+# The in-process tests only (no build, browser or server; see tests/conftest.py): under a minute.
+test-fast: $(BIN)/.installed
+	QC_TEST_FAST=1 $(BIN)/python -m pytest -q -m "not build and not browser and not server" tests
 
 check: $(BIN)/.installed
 	$(BIN)/python -m macros check

@@ -10,8 +10,11 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import background, pages, parallel, preview, wechat
-from macros.mkdocs_adapter import (Fragments, compiled_templates, content_problems, converting, current_site,
+from macros.output import background, pages
+from macros.engine import parallel
+from macros.editorial import preview
+from macros.channels import wechat
+from macros.engine.mkdocs_adapter import (Fragments, compiled_templates, content_problems, converting, current_site,
                                    escape_macro_output, escape_meta, filing_of, keep_going_on_macro_errors,
                                    move_file, nav_key, published_site_url, render_problems, set_preview,
                                    share_card, watch_natively)

@@ -22,8 +22,8 @@ import yaml
 def write(project: Path) -> int:
     """docs-bare/ of the school at `project`; the number of generated pages added."""
     sys.path.insert(0, str(project))
-    from macros import pages
-    from macros.load import load
+    from macros.output import pages
+    from macros.index.load import load
 
     docs, bare = project / "docs", project / "docs-bare"
     if bare.exists():

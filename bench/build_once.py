@@ -13,7 +13,7 @@ config_file, site_dir = sys.argv[1], sys.argv[2]
 os.chdir(Path(config_file).parent)
 sys.path.insert(0, str(Path(config_file).parent))
 
-import macros.mkdocs_adapter  # noqa: E402, F401  (under ProperDocs, makes `import mkdocs…` import it)
+import macros.engine.mkdocs_adapter  # noqa: E402, F401  (under ProperDocs, makes `import mkdocs…` import it)
 import mkdocs  # noqa: E402
 from mkdocs.commands.build import build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402

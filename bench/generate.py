@@ -115,7 +115,7 @@ def generate(target: Path, n: int, seed: int = 1, covers: bool = True) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     for name in ("macros", "hooks.py"):
         (target / name).symlink_to(ROOT / name)
-    shutil.copytree(ROOT / "overrides", target / "overrides")  # a link would be refused (macros/listing.py)
+    shutil.copytree(ROOT / "overrides", target / "overrides")  # a link would be refused (macros/content/listing.py)
     return target
 
 

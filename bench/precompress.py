@@ -1,4 +1,4 @@
-"""What the .gz twins (macros/precompress.py) cost: a synthetic school of N news items is built
+"""What the .gz twins (macros/output/precompress.py) cost: a synthetic school of N news items is built
 once with the real configuration, then its text files are compressed again, on one thread and
 on the pool, and the figures printed. The build overlaps this work with Pagefind's indexing,
 so the time added to a build is at most the pool's time.
@@ -16,7 +16,7 @@ from generate import generate
 from run import _build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from macros import precompress  # noqa: E402
+from macros.output import precompress  # noqa: E402
 
 
 def main(sizes: list[int]) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from macros.mkdocs_adapter import ENGINE_COMMAND  # noqa: E402  (ENGINE=properdocs)
+from macros.engine.mkdocs_adapter import ENGINE_COMMAND  # noqa: E402  (ENGINE=properdocs)
 ITEM = "docs/news/2025/2025-11-18-xianqu-dangxiao-liandong-xuanjiang.md"
 URL = "/news/2025/xianqu-dangxiao-liandong-xuanjiang/"
 
@@ -57,7 +57,7 @@ def main(port: int) -> None:
         shutil.copy(ROOT / "mkdocs.yml", project)
         for name in ("macros", "hooks.py"):
             (project / name).symlink_to(ROOT / name)
-        shutil.copytree(ROOT / "overrides", project / "overrides")  # a link would be refused (macros/listing.py)
+        shutil.copytree(ROOT / "overrides", project / "overrides")  # a link would be refused (macros/content/listing.py)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         server = subprocess.Popen([*ENGINE_COMMAND, "serve", "--dirty", "--no-strict",
                                    "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,

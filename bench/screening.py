@@ -15,7 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generate import generate  # noqa: E402
-from macros import load as loader, screen  # noqa: E402
+from macros.index import load as loader  # noqa: E402
+from macros.content import screen
 
 ROOT = Path(__file__).resolve().parents[1]
 

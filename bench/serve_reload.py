@@ -17,7 +17,7 @@ from pathlib import Path
 from generate import ROOT, generate
 
 sys.path.insert(0, str(ROOT))
-from macros.mkdocs_adapter import ENGINE_COMMAND  # noqa: E402  (make bench ENGINE=properdocs)
+from macros.engine.mkdocs_adapter import ENGINE_COMMAND  # noqa: E402  (make bench ENGINE=properdocs)
 
 
 def fetch(url: str) -> str:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 
 def define_env(env) -> None:
-    from .library import Library
-    from .mkdocs_adapter import install_error_messages, load_site
+    from .output.library import Library
+    from .engine.mkdocs_adapter import install_error_messages, load_site
 
     install_error_messages()
     site = load_site(env.conf, extra_names=set(env.variables) | set(env.conf.extra))

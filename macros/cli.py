@@ -18,11 +18,13 @@ import sys
 from pathlib import Path
 
 
-from . import clock, config as configuration, freshness, inspection, review, scaffold, school, stats
-from .library import Library
-from .load import load
-from .periods import PeriodError, parse
-from .problems import ContentError
+from .content import clock, config as configuration
+from .editorial import freshness, inspection, review, scaffold, school
+from .index import stats
+from .output.library import Library
+from .index.load import load
+from .content.periods import PeriodError, parse
+from .content.problems import ContentError
 
 
 def _site(args):
@@ -229,8 +231,8 @@ def _init(args) -> int:
 
 def _wechat(args) -> int:
     os.environ["SITE_TODAY"] = args.today.isoformat()  # the build day the site is loaded for
-    from . import wechat
-    from .mkdocs_adapter import converted_pages  # MkDocs converts the page, as the build does
+    from .channels import wechat
+    from .engine.mkdocs_adapter import converted_pages  # MkDocs converts the page, as the build does
 
     try:
         site, pages, where = converted_pages(Path(args.root) / args.config_file, [Path(args.path)])

@@ -7,7 +7,9 @@ tests/test_content.py alone holds it, to checks that any school's content must p
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,17 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from macros.library import Library
-from macros.load import load
-from macros.mkdocs_adapter import ENGINE, ENGINE_COMMAND  # noqa: F401  (and `import mkdocs…` works on ProperDocs)
-from macros.problems import ContentError
+from macros.output.library import Library
+from macros.index.load import load
+from macros.engine.mkdocs_adapter import ENGINE, ENGINE_COMMAND  # noqa: F401  (and `import mkdocs…` works on ProperDocs)
+from macros.content.problems import ContentError
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 DEMO = FIXTURES / "demo"
 TODAY = dt.date(2026, 11, 23)
 # No test depends on the wall clock: every build and command a test starts, and every call of
-# macros.clock.today() in the tests' own process, publishes for TODAY (tests/test_clock.py
+# macros.content.clock.today() in the tests' own process, publishes for TODAY (tests/test_clock.py
 # passes its own environment where it tests the clock itself).
 os.environ["SITE_TODAY"] = TODAY.isoformat()
 
@@ -75,7 +77,7 @@ def copy_project(source: Path, target: Path) -> Project:
     for name in ("macros", "hooks.py"):  # the code, shared
         if not (target / name).exists():
             (target / name).symlink_to(ROOT / name)
-    if not (target / "overrides").exists():  # the theme's files, copied: the site refuses a link (macros/listing.py)
+    if not (target / "overrides").exists():  # the theme's files, copied: the site refuses a link (macros/content/listing.py)
         shutil.copytree(ROOT / "overrides", target / "overrides")
     return Project(target)
 
@@ -131,3 +133,55 @@ def browser():
         browser = phone.launch(playwright)
         yield browser
         browser.close()
+
+
+# --- markers: the fast layer (`make test-fast`) ---------------------------------------------
+#
+# build:   starts a build, a command or any other process (the demo's build, `python -m …`)
+# browser: drives Chromium (the phone tests)
+# server:  starts nginx or `mkdocs serve`
+# `make test-fast` runs what has none of them: the in-process tests. A test is marked by the
+# fixtures it takes and by what its own code calls; one that starts a process anyway fails in
+# the fast run (QC_TEST_FAST=1: `subprocess` refuses), so a missing mark cannot hide.
+
+BUILDING_FIXTURES = {"demo", "origin", "school", "served", "built", "searching", "demo_editions", "preview", "macros_page",
+                     "site", "item", "pages", "fake_ssh", "upload_here"}
+SERVER_MODULES = {"test_nginx", "test_deploy", "test_preview", "test_preview_problems"}
+_STARTS_A_PROCESS = re.compile(r"\.build\(|\.run\(|subprocess\.|Popen|\blint\(|\binit\(|\bfindings\(|run_step\(|"
+                               r"\bmake\b|serve\(|_cli\(|build_school\(")
+
+
+def pytest_configure(config):
+    for name, what in (("build", "starts a build, a command or another process"),
+                       ("browser", "drives Chromium"), ("server", "starts nginx or mkdocs serve")):
+        config.addinivalue_line("markers", f"{name}: {what}")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        function = getattr(item, "function", None)
+        try:
+            source = inspect.getsource(function) if function else ""
+        except (OSError, TypeError):
+            source = ""
+        module = item.module.__name__ if getattr(item, "module", None) else ""
+        if "browser" in names:
+            item.add_marker("browser")
+        if module in SERVER_MODULES or "mkdocs serve" in source or '"serve"' in source:
+            item.add_marker("server")
+        if names & BUILDING_FIXTURES or _STARTS_A_PROCESS.search(source):
+            item.add_marker("build")
+
+
+@pytest.fixture(autouse=True)
+def _fast_means_in_process(request, monkeypatch):
+    """In `make test-fast`, a test that starts a process is a test without its mark: say so."""
+    if os.environ.get("QC_TEST_FAST") != "1":
+        return
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"{request.node.nodeid} starts a process ({args[1] if len(args) > 1 else args}): "
+                             "mark it @pytest.mark.build, or it slows the fast layer")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)

@@ -1,4 +1,4 @@
-"""One clock: --today, else SITE_TODAY, else the date in the school's time zone (macros/clock.py)."""
+"""One clock: --today, else SITE_TODAY, else the date in the school's time zone (macros/content/clock.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ENGINE_COMMAND
-from macros import clock
+from macros.content import clock
 
 ROOT = Path(__file__).resolve().parents[1]
 UTC = dt.timezone.utc
@@ -114,7 +114,7 @@ def test_faketime_moves_the_wall_clock(small):
     # without SITE_TODAY, the commands see the moved clock: so the tests below can fail
     env = {k: v for k, v in os.environ.items() if k != "SITE_TODAY"}
     moved = subprocess.run([_faketime(), "-f", AHEAD, sys.executable, "-c",
-                            "from macros import clock; print(clock.today())"],
+                            "from macros.content import clock; print(clock.today())"],
                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert moved.stdout.strip() == "2031-06-16", moved.stdout + moved.stderr
 

@@ -1,9 +1,9 @@
-"""One reader of the configuration file (macros/config.py): a build or a command given
+"""One reader of the configuration file (macros/content/config.py): a build or a command given
 `-f other.yml` takes its footer, its review rules and its time zone from that file alone."""
 from __future__ import annotations
 
 from conftest import ENGINE, site_text
-from macros import config
+from macros.content import config
 
 RULES = """  publishing:
     review_required: true

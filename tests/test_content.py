@@ -203,8 +203,8 @@ def editions(root: Path) -> tuple[dict, dict]:
     """Every published news item and note of the school at `root`, converted as the build
     converts them (one MkDocs load for all), with its 公众号 edition; and the site's
     site_url and site_name. As of TODAY."""
-    from macros import wechat
-    from macros.mkdocs_adapter import converted_pages
+    from macros.channels import wechat
+    from macros.engine.mkdocs_adapter import converted_pages
 
     before = os.environ.get("SITE_TODAY")
     os.environ["SITE_TODAY"] = TODAY.isoformat()  # the day of the builds

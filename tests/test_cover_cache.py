@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
-from macros import images
+from macros.output import images
 
 ROOT = Path(__file__).resolve().parents[1]
 

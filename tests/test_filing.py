@@ -6,8 +6,8 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from macros import filing
-from macros.models import PROVINCES, Filing
+from macros.content import filing
+from macros.content.models import PROVINCES, Filing
 
 GOOD = {"sponsor": "中共青川市委党校", "address": "青川市临江区学府路88号", "phone": "0899-6612301",
         "icp": "青ICP备12345678号-1", "police": "青公网安备63010202000123号", "site_code": "6301000012"}

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from conftest import ENGINE, ENGINE_COMMAND
-from macros.mkdocs_adapter import Fragments, nav_key
+from macros.engine.mkdocs_adapter import Fragments, nav_key
 
 _SPACE = re.compile(r"\s+")
 

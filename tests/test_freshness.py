@@ -14,8 +14,8 @@ import sys
 import yaml
 
 from conftest import DEMO, ROOT, TODAY
-from macros import freshness
-from macros.models import Section
+from macros.editorial import freshness
+from macros.content.models import Section
 
 
 def late(site) -> list[tuple]:
@@ -108,7 +108,7 @@ def test_every_demo_section_has_an_editor():
 
 
 def test_freshness_and_scaffold_do_not_import_mkdocs():
-    code = ("import sys, macros.cli, macros.freshness, macros.scaffold; "
+    code = ("import sys, macros.cli, macros.editorial.freshness, macros.editorial.scaffold; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

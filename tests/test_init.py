@@ -15,7 +15,7 @@ import yaml
 from PIL import Image
 
 from macros import cli
-from macros import demo as demo_values
+from macros.content import demo as demo_values
 
 from conftest import DEMO, ROOT, TODAY, Project
 

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from conftest import ENGINE_COMMAND, TODAY
-from macros import listing
+from macros.content import listing
 
 SECRET = "SECRET-OF-THE-BUILD-MACHINE"
 

@@ -16,7 +16,7 @@ import json
 import pytest
 
 from conftest import DEMO, TODAY, copy_project, site_text
-from macros import inspection
+from macros.editorial import inspection
 
 NOTE = "docs/notes/reading-club/2023-03-10-xiangtu-zhongguo.md"
 NEWS = "docs/news/2025/2025-11-18-xianqu-dangxiao-liandong-xuanjiang.md"
@@ -142,7 +142,7 @@ def test_section_kinds_and_their_default_intervals(small):
 
 def test_findings_are_sorted_by_the_problems_kind_not_their_wording(small, monkeypatch):
     # inspection sorts by Problem.kind: a reworded message keeps its place
-    from macros import screen as screening
+    from macros.content import screen as screening
 
     original = screening.screen_text
 

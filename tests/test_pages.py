@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 
-from macros.load import reading_minutes
-from macros.pages import PAGE_SIZE
+from macros.index.load import reading_minutes
+from macros.output.pages import PAGE_SIZE
 
 
 def page(site: Path, url: str) -> str:
@@ -146,7 +146,7 @@ def test_a_new_course_gets_its_page_and_is_on_its_instructors(small):
 
 
 def test_generated_pages_are_reused_only_while_no_record_changed(small):
-    from macros import pages
+    from macros.output import pages
     site = small.load()
     first = pages.generate(site, "https://example.test/", "测试学校")
     assert pages.generate(site, "https://example.test/", "测试学校") is first

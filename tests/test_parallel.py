@@ -1,4 +1,4 @@
-"""Half the pages rendered by a fork of the build (macros/parallel.py): the same site, and
+"""Half the pages rendered by a fork of the build (macros/engine/parallel.py): the same site, and
 what goes wrong in the fork stops the build."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ENGINE_COMMAND
-from macros import parallel
+from macros.engine import parallel
 
 
 def _build(project, site: Path, processes: str) -> subprocess.CompletedProcess:

@@ -52,12 +52,12 @@ def test_preview_shows_drafts_and_future_items_with_a_banner(small):
 
 
 def test_the_preview_watches_with_file_events_not_polling(tmp_path, monkeypatch):
-    """macros.mkdocs_adapter.watch_natively: the same paths, watched by the system's observer."""
+    """macros.engine.mkdocs_adapter.watch_natively: the same paths, watched by the system's observer."""
     import watchdog.observers
     import watchdog.observers.polling
     from mkdocs.livereload import LiveReloadServer
 
-    from macros.mkdocs_adapter import watch_natively
+    from macros.engine.mkdocs_adapter import watch_natively
 
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
     (tmp_path / "docs").mkdir()

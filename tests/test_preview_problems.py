@@ -12,8 +12,8 @@ import urllib.request
 import pytest
 
 from conftest import ENGINE_COMMAND, TODAY
-from macros import preview
-from macros.problems import ContentError, Problem
+from macros.editorial import preview
+from macros.content.problems import ContentError, Problem
 from test_preview import free_port
 
 

@@ -10,9 +10,10 @@ import json
 
 import pytest
 
-from macros import pages, review
-from macros.models import Review
-from macros.problems import ContentError
+from macros.output import pages
+from macros.editorial import review
+from macros.content.models import Review
+from macros.content.problems import ContentError
 
 RULES = """  publishing:
     review_required: true

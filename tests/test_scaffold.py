@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import TODAY
-from macros.scaffold import person_id, slugify
+from macros.editorial.scaffold import person_id, slugify
 
 DAY = "2026-11-23"  # TODAY of conftest, second half of the year
 SLUG = "qing-chuan-shi-wei-dang-xiao-ju-xing-kai-xue-dian"  # of 青川市委党校举行开学典礼

@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from conftest import DEMO, TODAY
-from macros import load as loader
-from macros import screen
-from macros.models import Term
+from macros.index import load as loader
+from macros.content import screen
+from macros.content.models import Term
 
 
 @pytest.fixture(scope="module")

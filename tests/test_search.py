@@ -1,4 +1,4 @@
-"""Search: the index (macros/search.py) and the search page (overrides/assets/search.js).
+"""Search: the index (macros/output/search.py) and the search page (overrides/assets/search.js).
 
 The index is checked against the pages' own text, token by token; the page is checked in
 Chromium at 360 px as a reader uses it: the header's magnifier tapped, queries typed. Queries
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from macros import search
+from macros.output import search
 from tools import phone
 from tools import search_queries as sq
 

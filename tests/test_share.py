@@ -1,6 +1,6 @@
 """Share cards (DEVELOPING.md#share-cards): description, Open Graph and canonical URL on every page.
 
-Unit tests of macros/share.py's rules, a fixture site whose summary is full of HTML's special
+Unit tests of macros/channels/share.py's rules, a fixture site whose summary is full of HTML's special
 characters (printed escaped), and every page of the built demo parsed: each record page's
 card is checked against its record.
 """
@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 from conftest import DEMO
-from macros import models as m
-from macros import share
+from macros.content import models as m
+from macros.channels import share
 
 SITE_URL = "https://qcdx.example.cn/"
 

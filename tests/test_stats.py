@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from macros import stats
-from macros.periods import PeriodError, parse
+from macros.index import stats
+from macros.content.periods import PeriodError, parse
 
 
 def test_trainings_2023h1(small):

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from macros import stats
-from macros.pages import data_years
+from macros.index import stats
+from macros.output.pages import data_years
 
 
 class _Figures(HTMLParser):

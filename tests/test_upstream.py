@@ -2,7 +2,7 @@
 (DEVELOPING.md#upstream), held to the installed versions: an upgrade that changes one fails here,
 with the file that depends on it and what to check, not somewhere in a build.
 
-The Python ones are listed in `macros.mkdocs_adapter.UPSTREAM_APIS` (the code is grepped for
+The Python ones are listed in `macros.engine.mkdocs_adapter.UPSTREAM_APIS` (the code is grepped for
 uses missing from it); Material's templates copied into overrides/ in tests/upstream_templates.json.
 `python tests/test_upstream.py` prints the installed Material's hashes of what that file records.
 """
@@ -27,11 +27,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from macros import mkdocs_adapter, parallel, render  # noqa: E402
-from macros.mkdocs_adapter import UPSTREAM_APIS  # noqa: E402
+from macros.engine import mkdocs_adapter, parallel  # noqa: E402
+from macros.output import render
+from macros.engine.mkdocs_adapter import UPSTREAM_APIS  # noqa: E402
 
 RECORD = "tests/upstream_templates.json"
-ENGINE = ("macros/mkdocs_adapter.py", "macros/parallel.py", "macros/__init__.py", "hooks.py")  # may import MkDocs
+ENGINE = ("macros/engine/mkdocs_adapter.py", "macros/engine/parallel.py", "macros/__init__.py", "hooks.py")  # may import MkDocs
 UPSTREAM_PACKAGES = {"mkdocs", "material", "mkdocs_macros", "watchdog", "livereload"}
 
 
@@ -39,7 +40,7 @@ def depends(marker: str, what: str) -> str:
     """The failure message of an UPSTREAM_APIS entry: who depends on it, what changed, what to do."""
     entry = next(e for e in UPSTREAM_APIS if e.marker == marker)
     return (f"{entry.file} depends on {entry.api}, and the installed version differs: {what}. "
-            f"On upgrade, {entry.on_upgrade}; then update UPSTREAM_APIS in macros/mkdocs_adapter.py "
+            f"On upgrade, {entry.on_upgrade}; then update UPSTREAM_APIS in macros/engine/mkdocs_adapter.py "
             f"and DEVELOPING.md#upstream.")
 
 
@@ -56,7 +57,7 @@ def test_build_page_takes_the_arguments_the_fork_gives_it():
     import mkdocs.commands.build as build
 
     assert callable(getattr(build, "_build_page", None)), depends("_build_page", "mkdocs.commands.build has no _build_page")
-    call = _call_in("macros/parallel.py", "_build_page")  # the call as parallel.py writes it
+    call = _call_in("macros/engine/parallel.py", "_build_page")  # the call as parallel.py writes it
     signature = inspect.signature(build._build_page)
     try:
         signature.bind(*range(len(call.args)), **{k.arg: None for k in call.keywords})
@@ -295,7 +296,7 @@ def test_every_use_of_an_upstream_private_api_is_listed():
                 if not entries:
                     unlisted.append(f"{rel}:{number}: {use.strip()}")
     assert unlisted == [], ("these use MkDocs', mkdocs-macros' or the preview server's insides but are not in "
-                            "UPSTREAM_APIS (macros/mkdocs_adapter.py): add each, with a test here and a line in "
+                            "UPSTREAM_APIS (macros/engine/mkdocs_adapter.py): add each, with a test here and a line in "
                             f"DEVELOPING.md#upstream: {unlisted}")
     for entry in UPSTREAM_APIS:
         assert any(entry.marker in line for line in code_lines(ROOT / entry.file).values()), \
@@ -310,7 +311,7 @@ def test_only_the_engine_imports_mkdocs():
             for name in names:
                 assert rel in ENGINE or name.split(".")[0] not in UPSTREAM_PACKAGES, \
                     (f"{rel} imports {name}: only {', '.join(ENGINE)} may know MkDocs, Material and mkdocs-macros "
-                     "(DEVELOPING.md#upstream); go through macros/mkdocs_adapter.py")
+                     "(DEVELOPING.md#upstream); go through macros/engine/mkdocs_adapter.py")
 
 
 def test_the_developers_guide_lists_every_upstream_api():

@@ -12,10 +12,10 @@ from PIL import Image
 
 import wechat_rules as rules
 from conftest import ENGINE_COMMAND, TODAY, site_text
-from macros import models as m
-from macros import stats
-from macros.periods import parse as parse_period
-from macros.render import number, zh_date
+from macros.content import models as m
+from macros.index import stats
+from macros.content.periods import parse as parse_period
+from macros.output.render import number, zh_date
 from tools.nginx import free_port
 
 ITEM = "docs/news/2023/2023-09-01-wx.md"

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from macros.mkdocs_adapter import ENGINE_COMMAND  # noqa: E402  (make audit ENGINE=properdocs)
+from macros.engine.mkdocs_adapter import ENGINE_COMMAND  # noqa: E402  (make audit ENGINE=properdocs)
 from tools import elder, phone  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"

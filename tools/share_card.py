@@ -1,7 +1,7 @@
 """Draw the school's default share-card image, docs/assets/share-card.png (1200×630).
 
 Chat apps and search engines show it beside a link to any page without a cover of its own
-(macros/share.py). It is committed, so a build needs no font; run this again only to change
+(macros/channels/share.py). It is committed, so a build needs no font; run this again only to change
 it (needs Debian's fonts-noto-cjk). The school's name is mkdocs.yml's site_name, the line
 under it the 承办单位 (extra.filing.organizer); `python -m macros init` draws it too.
 

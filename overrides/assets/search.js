@@ -1,4 +1,4 @@
-/* The search page's script (loaded by /search/ only). The index is written by macros/search.py:
+/* The search page's script (loaded by /search/ only). The index is written by macros/output/search.py:
    a query is cut into the same tokens as the pages (pairs of characters: Chinese, digits,
    letters), the shards of those tokens give the pages that hold them all, and the pages' own
    text (one small file each) confirms the literal words, ranks them and gives the excerpt.
@@ -6,7 +6,7 @@
 (function () {
   "use strict";
 
-  var CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";  // the same ranges as CJK in macros/search.py
+  var CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";  // the same ranges as CJK in macros/output/search.py
   var RUNS = new RegExp("[" + CJK + "0-9a-z]+", "g");
   var BATCH = 10;       // page texts fetched at once
   var SHOWN = 10;       // results shown before "更多结果"
@@ -28,7 +28,7 @@
   var current = 0;            // the running search; an older one stops when it sees a newer
   var state = null;
 
-  // --- text: exactly as macros/search.py -----------------------------------------------
+  // --- text: exactly as macros/output/search.py -----------------------------------------------
 
   function normalise(text) {
     return text.normalize("NFKC").toLowerCase();

@@ -1,4 +1,4 @@
-// The 复制到公众号 button of the preview's 公众号 edition (macros/wechat.py). A file, not an
+// The 复制到公众号 button of the preview's 公众号 edition (macros/channels/wechat.py). A file, not an
 // inline script: the site's Content-Security-Policy will allow scripts from its own origin only.
 // Rich HTML goes to the clipboard with the Clipboard API (text/html and text/plain); where that
 // is missing or refused (an old browser, a preview not opened on localhost), the edition is

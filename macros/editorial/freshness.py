@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import models as m
-from .site import Site
+from ..content import models as m
+from ..index.site import Site
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .problems import ContentError
-from .render import render_xml
+from ..content.problems import ContentError
+from ..output.render import render_xml
 
 
 def page(error: ContentError) -> str:

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import models as m
-from . import clock, filing, listing, pagecheck, publishing, screen
-from .periods import PeriodError, parse as parse_period
-from .problems import ContentError, closest, shown
+from ..content import models as m
+from ..content import clock, filing, listing, pagecheck, publishing, screen
+from ..content.periods import PeriodError, parse as parse_period
+from ..content.problems import ContentError, closest, shown
 from .site import Site
-from .validate import Collector, Where, validate
-from .yamlsrc import parse, read_front_matter
+from ..content.validate import Collector, Where, validate
+from ..content.yamlsrc import parse, read_front_matter
 
 # data file → (model, what an editor calls one record)
 DATA_FILES: dict[str, tuple[type[m.Record], str]] = {

@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic_core import PydanticCustomError
 
-from . import models as m
-from .demo import DEMO_NAME
+from ..content import models as m
+from ..content.demo import DEMO_NAME
 
-ENGINE = Path(__file__).resolve().parents[1]  # the real repository, also when macros/ is linked into a copy
+ENGINE = Path(__file__).resolve().parents[2]  # the real repository, also when macros/ is linked into a copy
 
 # --- init -------------------------------------------------------------------------
 

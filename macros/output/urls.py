@@ -6,7 +6,7 @@ link at build time.
 """
 from __future__ import annotations
 
-from . import models as m
+from ..content import models as m
 
 NEWS = "news/index.md"
 NOTES = "notes/index.md"

@@ -24,11 +24,12 @@ except ImportError:  # ProperDocs alone (.venv-properdocs): its package is `prop
     import properdocs.replacement  # noqa: F401  alias makes every `import mkdocs…` import it
 from mkdocs.exceptions import PluginError
 
-from . import clock, render
-from .library import Library, MacroError
-from .load import load
-from .problems import ContentError, Problem
-from .site import Site
+from ..content import clock
+from ..output import render
+from ..output.library import Library, MacroError
+from ..index.load import load
+from ..content.problems import ContentError, Problem
+from ..index.site import Site
 
 class Upstream(NamedTuple):
     api: str  # what is used, named as upstream names it
@@ -42,45 +43,45 @@ class Upstream(NamedTuple):
 # on one missing here. Material's templates copied into overrides/ are in tests/upstream_templates.json.
 UPSTREAM_APIS: tuple[Upstream, ...] = (
     Upstream("mkdocs.commands.build._build_page(page, config, doc_files, nav, env, excluded=)",
-             "macros/parallel.py", "_build_page",
+             "macros/engine/parallel.py", "_build_page",
              "the fork renders its pages by calling MkDocs' private one-page build: check its "
              "parameters and that the build loop (mkdocs.commands.build.build) still calls it per page"),
     Upstream("_build_page writes no file for empty output and logs \"Page skipped: '<src_uri>'\" at INFO "
-             "on the logger mkdocs.commands.build", "macros/parallel.py", "Page skipped",
+             "on the logger mkdocs.commands.build", "macros/engine/parallel.py", "Page skipped",
              "the parent skips the fork's pages with the empty template overrides/_skip.html and hides "
              "that line (_NotSkipped): check what _build_page does with empty output"),
     Upstream("mkdocs.livereload.LiveReloadServer._watched_paths (absolute path → number of watch() calls)",
-             "macros/mkdocs_adapter.py", "_watched_paths",
+             "macros/engine/mkdocs_adapter.py", "_watched_paths",
              "watch_natively re-watches every watched path: check how LiveReloadServer keeps its watches"),
     Upstream("LiveReloadServer.observer (a watchdog observer made in __init__, started by serve() after "
              "the on_serve event), watch(path) and unwatch(path)",
-             "macros/mkdocs_adapter.py", ".observer",
+             "macros/engine/mkdocs_adapter.py", ".observer",
              "watch_natively swaps the polling observer for the system's: check that serve() still "
              "starts self.observer and that watch() schedules on it"),
     Upstream("mkdocs.structure.files.File: url and abs_dest_path are functools.cached_property, "
-             "dest_uri is assignable", "macros/mkdocs_adapter.py", "__dict__",
+             "dest_uri is assignable", "macros/engine/mkdocs_adapter.py", "__dict__",
              "move_file resets the cached values by popping them from the file's __dict__: check how "
              "File derives url and abs_dest_path from dest_uri"),
     Upstream("mkdocs-macros: config.plugins['macros'].env, the jinja2.Environment it makes in on_config "
-             "and compiles every page with", "macros/mkdocs_adapter.py", ".env.finalize",
+             "and compiles every page with", "macros/engine/mkdocs_adapter.py", ".env.finalize",
              "escape_macro_output sets its finalize after on_config: check that the plugin still makes "
              "one environment in on_config and renders pages with env.from_string"),
     Upstream("mkdocs-macros: plugin.config['on_error_fail'], read at every page's rendering",
-             "macros/mkdocs_adapter.py", "on_error_fail",
+             "macros/engine/mkdocs_adapter.py", "on_error_fail",
              "keep_going_on_macro_errors turns it off after validation for a preview: check that the "
              "plugin reads it when it renders, not once in on_config"),
     Upstream("mkdocs-macros: on_error_fail stops with exit(), a SystemExit",
-             "macros/mkdocs_adapter.py", "SystemExit",
+             "macros/engine/mkdocs_adapter.py", "SystemExit",
              "converted_pages catches SystemExit to report a failing macro: check how the plugin stops"),
     Upstream("mkdocs_macros.errors.format_error, a functools.singledispatch on the exception, called "
-             "as format_error(error, markdown=, page=)", "macros/mkdocs_adapter.py", "format_error",
+             "as format_error(error, markdown=, page=)", "macros/engine/mkdocs_adapter.py", "format_error",
              "install_error_messages registers the Chinese messages on it: check its name, module and "
              "arguments"),
     Upstream("MkDocs' steps for one page (mkdocs.commands.build._populate_page): page.read_source(config), "
-             "on_page_markdown, page.render(config, files)", "macros/mkdocs_adapter.py", "read_source",
+             "on_page_markdown, page.render(config, files)", "macros/engine/mkdocs_adapter.py", "read_source",
              "converted_pages repeats them for the 公众号 edition: check _populate_page for a new step"),
     Upstream("SOURCE_DATE_EPOCH (documented), read by mkdocs.utils.get_build_datetime at each call",
-             "macros/mkdocs_adapter.py", "SOURCE_DATE_EPOCH",
+             "macros/engine/mkdocs_adapter.py", "SOURCE_DATE_EPOCH",
              "load_site sets it from the build's day in on_config: check that MkDocs still reads it "
              "when it dates each page (the sitemap's <lastmod>) and sitemap.xml.gz, not at import"),
 )
@@ -262,7 +263,7 @@ def converted_pages(config_file: str | Path, paths: list[str | Path]) -> tuple[S
     from mkdocs.structure.files import get_files
     from mkdocs.structure.nav import get_navigation
 
-    from .wechat import EditionError
+    from ..channels.wechat import EditionError
 
     global _converting
     config = load_config(str(config_file))
@@ -308,7 +309,7 @@ def _docs_path(path: Path, docs: Path, root: Path) -> str:
 
 def filing_of(config):
     """The footer's checked values (the build has stopped already if any is wrong)."""
-    from .filing import read
+    from ..content.filing import read
 
     root = Path(config.config_file_path).parent
     return read(root, Path(config.config_file_path).name, _inside(root, config.docs_dir, "docs_dir"))[0]
@@ -340,7 +341,7 @@ def compiled_templates() -> jinja2.BytecodeCache:
 
 def share_card(page, config, html: str, record):
     """The share card of a page (title, description, image), from its front matter as written."""
-    from .share import DEFAULT_IMAGE, card
+    from ..channels.share import DEFAULT_IMAGE, card
 
     default = _exists(Path(config.docs_dir) / DEFAULT_IMAGE)  # a school without its card: no og:image
     return card(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-from . import images
-from . import models as m
+from ..output import images
+from ..content import models as m
 
 DEFAULT_IMAGE = "assets/share-card.png"  # drawn by tools/share_card.py, committed
 DEFAULT_SIZE = (1200, 630)  # what Open Graph readers crop to (1.91:1)

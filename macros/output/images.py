@@ -148,7 +148,7 @@ def _link(cached: Path, target: Path) -> None:
 class Resizer:
     """Resizes covers in worker processes while the build goes on; finish() waits for them.
 
-    Workers are plain `python -m macros.images` processes given their share of the photos in
+    Workers are plain `python -m macros.output.images` processes given their share of the photos in
     a file, not a multiprocessing pool: a pool's spawned workers re-import the main script,
     which for a build started from a script without a __main__ guard means building again."""
 
@@ -170,12 +170,12 @@ class Resizer:
         todo = [job for job, key in zip(todo, self._keys)
                 if key not in _done or not all((self.site_dir / url).exists() for url, _, _ in job.variants)]
         shares = [todo[k::self.workers] for k in range(self.workers)]
-        package_parent = str(Path(__file__).resolve().parents[1])
+        package_parent = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
         for share in filter(None, shares):
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
                 json.dump([[job.source, job.variants] for job in share], f)
-            proc = subprocess.Popen([sys.executable, "-m", "macros.images", f.name, str(self.cache_dir), str(self.site_dir)],
+            proc = subprocess.Popen([sys.executable, "-m", "macros.output.images", f.name, str(self.cache_dir), str(self.site_dir)],
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
             self._procs.append((proc, f.name))
         return self
@@ -213,7 +213,7 @@ class Resizer:
         self._procs = []
 
 
-if __name__ == "__main__":  # a worker: python -m macros.images SHARE.json CACHE_DIR SITE_DIR
+if __name__ == "__main__":  # a worker: python -m macros.output.images SHARE.json CACHE_DIR SITE_DIR
     os.nice(5)
     share_file, cache_dir, site_dir = sys.argv[1:4]
     with open(share_file, encoding="utf-8") as f:

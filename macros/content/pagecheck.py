@@ -43,7 +43,7 @@ RECORD_FOLDERS = ("news", "notes", "bulletins")
 
 
 def check_pages(root: Path, docs: Path, names: Names, markdown: list[listing.Entry] | None = None) -> list[Problem]:
-    """`markdown`: docs/'s files, if listed already (macros/listing.py)."""
+    """`markdown`: docs/'s files, if listed already (macros/content/listing.py)."""
     env = jinja2.Environment()
     env.filters.update({name: str for name in names.filters})  # only their names matter here
     problems: list[Problem] = []

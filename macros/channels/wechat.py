@@ -36,14 +36,14 @@ from lxml import etree
 from lxml import html as lhtml
 from markupsafe import Markup
 
-from . import models as m
-from .render import rel, render_xml, zh_date
-from .site import Site
+from ..content import models as m
+from ..output.render import rel, render_xml, zh_date
+from ..index.site import Site
 
 WECHAT_HOST = "mp.weixin.qq.com"
-STYLESHEET = Path(__file__).parent / "templates" / "wechat" / "edition.css"
-COPY_SCRIPT = Path(__file__).parent / "templates" / "wechat" / "copy.js"
-PREVIEW_STYLES = Path(__file__).parent / "templates" / "wechat" / "preview.css"
+STYLESHEET = Path(__file__).resolve().parents[1] / "templates" / "wechat" / "edition.css"
+COPY_SCRIPT = Path(__file__).resolve().parents[1] / "templates" / "wechat" / "copy.js"
+PREVIEW_STYLES = Path(__file__).resolve().parents[1] / "templates" / "wechat" / "preview.css"
 PREVIEW_DIR = "wechat"  # the edition's preview is at the item's URL + wechat/
 
 # never pasted: they run code, load other documents or would be dropped by WeChat anyway

@@ -22,8 +22,8 @@ from pathlib import Path
 import yaml
 from pypinyin import lazy_pinyin
 
-from .models import COURSE_CATEGORIES, COURSE_FORMATS, ID_PATTERN, INSTRUCTOR_CATEGORIES
-from .yamlsrc import parse, read_front_matter
+from ..content.models import COURSE_CATEGORIES, COURSE_FORMATS, ID_PATTERN, INSTRUCTOR_CATEGORIES
+from ..content.yamlsrc import parse, read_front_matter
 
 KINDS = {"news": "新闻", "note": "学习笔记", "course": "课程", "instructor": "师资", "bulletin": "简报"}
 # what an editor may type instead of the English kind

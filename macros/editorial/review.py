@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import models as m
-from .site import Site
+from ..content import models as m
+from ..index.site import Site
 
 
 def waiting(site: Site) -> list[m.Page]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from . import render, stats
-from .pagecheck import Names
-from .periods import PeriodError, parse
-from .site import Site
-from .stats import change
+from . import render
+from ..index import stats
+from ..content.pagecheck import Names
+from ..content.periods import PeriodError, parse
+from ..index.site import Site
+from ..index.stats import change
 
 # names mkdocs-macros and Jinja define for every page
 BUILTIN_NAMES = {

@@ -13,11 +13,12 @@ import re
 from pathlib import Path
 from dataclasses import dataclass
 
-from . import charts, images, stats, urls
-from . import models as m
-from .periods import parse as parse_period
+from . import charts, images, urls
+from ..index import stats
+from ..content import models as m
+from ..content.periods import parse as parse_period
 from .render import render, render_xml
-from .site import Site
+from ..index.site import Site
 
 PAGE_SIZE = 20  # news items per listing page
 FEED_SIZE = 20  # newest items in a feed

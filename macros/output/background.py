@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import images, pages, precompress, search
-from .site import Site
+from ..index.site import Site
 
 
 def cover_cache(root: Path) -> Path:

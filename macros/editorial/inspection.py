@@ -19,12 +19,14 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import freshness, load as loader, publishing, review, screen
-from . import models as m
-from .library import Library
-from .problems import ContentError, Problem
-from .render import render, url_of
-from .site import Site
+from . import freshness, review
+from ..index import load as loader
+from ..content import publishing, screen
+from ..content import models as m
+from ..output.library import Library
+from ..content.problems import ContentError, Problem
+from ..output.render import render, url_of
+from ..index.site import Site
 
 STALE_VETO = 5  # stale sections that fail the site
 
@@ -181,7 +183,7 @@ _EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.I)
 
 
 def _links(root: Path, docs: Path, site: Site) -> list[Finding]:
-    from . import pages  # the generated pages exist only in a build: their paths come from here
+    from ..output import pages  # the generated pages exist only in a build: their paths come from here
 
     files = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
     generated = {g.src_uri for g in pages.generate(site, "/", "")}

@@ -209,9 +209,9 @@ class Background:
     (bench/build_once.py has no __main__ guard), its fork would copy MkDocs' memory."""
 
     def __init__(self, out_dir: str | os.PathLike):
-        root = str(Path(__file__).resolve().parents[1])  # where `macros` is importable from
+        root = str(Path(__file__).resolve().parents[2])  # where `macros` is importable from
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-        self.process = subprocess.Popen([sys.executable, "-m", "macros.search", str(out_dir)], env=env,
+        self.process = subprocess.Popen([sys.executable, "-m", "macros.output.search", str(out_dir)], env=env,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.pages: queue.SimpleQueue = queue.SimpleQueue()
         self.feeder = threading.Thread(target=self._feed, name="search-feeder", daemon=True)

@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import urls
-from .stats import change
+from ..index.stats import change
 
 LABELS = {
     "original": "原创", "repost": "转载", "main": "主体班次", "social": "社会培训",
@@ -106,14 +106,14 @@ FILTERS = {
 # finalize=md: every value a Markdown template prints is escaped, unless a template or a macro
 # made it (Markup): safe by default, nothing to remember at each {{ }}
 _ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), auto_reload=False,
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"), auto_reload=False,
     undefined=jinja2.StrictUndefined, finalize=md, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
 )
 _ENV.filters.update(FILTERS)
 _ENV.globals["urls"] = urls
 
 _XML = jinja2.Environment(  # HTML and XML: everything printed is escaped
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), auto_reload=False,
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"), auto_reload=False,
     undefined=jinja2.StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True,
 )
 _XML.filters.update(FILTERS, rel=rel)

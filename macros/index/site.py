@@ -10,8 +10,8 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import models as m
-from .publishing import Publishing
+from ..content import models as m
+from ..content.publishing import Publishing
 
 
 TOPIC_KINDS = ("news", "notes", "courses", "instructors", "research", "trainings")

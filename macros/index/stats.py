@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from . import models as m
-from .periods import Period, parse
+from ..content import models as m
+from ..content.periods import Period, parse
 from .site import Site
 
 TRAINING_TYPES = ("main", "social")
