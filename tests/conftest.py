@@ -6,6 +6,7 @@ here reads the repository's own content (docs/, data/, the school values of mkdo
 tests/test_content.py alone holds it, to checks that any school's content must pass."""
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import inspect
 import os
@@ -13,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,20 +159,41 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"{name}: {what}")
 
 
+def _starts_a_process(function, module, depth: int = 3) -> bool:
+    """Whether `function`, or a function of the tests it calls (three calls deep), starts one."""
+    try:
+        source = textwrap.dedent(inspect.getsource(function))
+    except (OSError, TypeError):
+        return False
+    if _STARTS_A_PROCESS.search(source):
+        return True
+    if depth == 0:
+        return False
+    called = {node.func.id for node in ast.walk(ast.parse(source))
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    for name in called:
+        helper = getattr(module, name, None)
+        if inspect.isfunction(helper) and helper is not function and \
+                getattr(helper, "__module__", "") in (module.__name__, "conftest") and \
+                _starts_a_process(helper, sys.modules.get(helper.__module__, module), depth - 1):
+            return True
+    return False
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         function = getattr(item, "function", None)
+        module = getattr(item, "module", None)
         try:
             source = inspect.getsource(function) if function else ""
         except (OSError, TypeError):
             source = ""
-        module = item.module.__name__ if getattr(item, "module", None) else ""
         if "browser" in names:
             item.add_marker("browser")
-        if module in SERVER_MODULES or "mkdocs serve" in source or '"serve"' in source:
+        if (module and module.__name__ in SERVER_MODULES) or "mkdocs serve" in source or '"serve"' in source:
             item.add_marker("server")
-        if names & BUILDING_FIXTURES or _STARTS_A_PROCESS.search(source):
+        if names & BUILDING_FIXTURES or (function and module and _starts_a_process(function, module)):
             item.add_marker("build")
 
 

@@ -6,11 +6,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageChops
 
 from macros.output import images
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.build  # the resizer starts worker processes (python -m macros.output.images)
 
 
 def photo(path: Path, colour: tuple[int, int, int], size=(1000, 667)) -> Path:
