@@ -30,6 +30,7 @@ from ..output.library import Library, MacroError
 from ..index.load import load
 from ..content.problems import ContentError, Problem
 from ..index.site import Site
+from .state import STATE
 
 class Upstream(NamedTuple):
     api: str  # what is used, named as upstream names it
@@ -90,23 +91,17 @@ UPSTREAM_APIS: tuple[Upstream, ...] = (
 ENGINE = os.environ.get("QC_ENGINE", "mkdocs")
 ENGINE_COMMAND = [sys.executable, "-m", ENGINE]
 
-_current: dict[int, Site] = {}
-_broken: dict[int, ContentError] = {}  # a preview's config → the problems that stop its content
-_preview = False  # `mkdocs serve`: problems are shown on the pages, not raised
-_render_problems: list[Problem] = []  # a preview's macros that failed while rendering its pages
-_converting = False  # `converted_pages`: pages converted for a command, no site written
 
 
 def converting() -> bool:
     """True while `converted_pages` runs MkDocs' steps for a command (`python -m macros
     wechat`): the hooks then start none of a build's work beside rendering (covers, search
     index, .gz twins), which would write into site/ and the cover cache."""
-    return _converting
+    return STATE.converting
 
 
 def set_preview(on: bool) -> None:
-    global _preview
-    _preview = on
+    STATE.serving = on
 
 
 def build_day(config=None) -> dt.date:
@@ -129,9 +124,7 @@ def load_site(config, extra_names=()) -> Site | None:
     root = Path(config.config_file_path).parent
     docs = _inside(root, config.docs_dir, "docs_dir")
     theme = _inside(root, config.theme.custom_dir, "theme.custom_dir") if config.theme.custom_dir else "overrides"
-    _current.clear()
-    _broken.clear()
-    _render_problems.clear()
+    STATE.begin(config)
     day = build_day(config)
     # MkDocs dates the sitemap's <lastmod> and the .gz headers from SOURCE_DATE_EPOCH, else
     # from the wall clock: the build's day is the one clock's, so a build is the same file for
@@ -141,11 +134,11 @@ def load_site(config, extra_names=()) -> Site | None:
         site = load(root, day, docs, Library.names(extra_names), config_file=Path(config.config_file_path).name,
                     theme_dir=theme)
     except ContentError as error:
-        if _preview:
-            _broken[id(config)] = error
+        if STATE.serving:
+            STATE.broken = error
             return None
         raise PluginError(str(error)) from None
-    _current[id(config)] = site
+    STATE.site = site
     return site
 
 
@@ -186,12 +179,12 @@ def escape_meta(meta: dict) -> None:
 
 def content_problems(config) -> ContentError | None:
     """The problems of a preview's content, if it has any."""
-    return _broken.get(id(config))
+    return STATE.broken if STATE.config_id == id(config) else None
 
 
 def render_problems() -> ContentError | None:
     """Macros of a preview that failed while its pages were rendered, if any."""
-    return ContentError(list(_render_problems)) if _render_problems else None
+    return ContentError(list(STATE.render_problems)) if STATE.render_problems else None
 
 
 def keep_going_on_macro_errors(config) -> None:
@@ -204,7 +197,9 @@ def keep_going_on_macro_errors(config) -> None:
 
 
 def current_site(config) -> Site:
-    return _current[id(config)]
+    if STATE.config_id != id(config) or STATE.site is None:
+        raise LookupError("the index of this build was not loaded (macros/__init__.py define_env)")
+    return STATE.site
 
 
 def install_error_messages() -> None:
@@ -214,8 +209,8 @@ def install_error_messages() -> None:
     @format_error.register
     def _macro_error(error: MacroError, markdown, page) -> str:
         problem = Problem(f"docs/{page.file.src_path}", 0, message=f"宏调用出错：{error}")
-        if _preview:
-            _render_problems.append(problem)
+        if STATE.serving:
+            STATE.render_problems.append(problem)
         return str(problem)
 
     @format_error.register
@@ -224,8 +219,8 @@ def install_error_messages() -> None:
         line = _line_of(Path(page.file.abs_src_path), names[-1]) if names else 0
         problem = Problem(f"docs/{page.file.src_path}", line,
                           message=f"宏或变量没有定义（{error.message}），请查看编辑指南“简报与宏”一节（EDITING.md#bulletins）中的宏列表")
-        if _preview:
-            _render_problems.append(problem)
+        if STATE.serving:
+            STATE.render_problems.append(problem)
         return str(problem)
 
 
@@ -265,10 +260,9 @@ def converted_pages(config_file: str | Path, paths: list[str | Path]) -> tuple[S
 
     from ..channels.wechat import EditionError
 
-    global _converting
     config = load_config(str(config_file))
     config.plugins.on_startup(command="build", dirty=False)
-    _converting = True  # a command that reads: nothing is written (hooks.on_files)
+    STATE.converting = True  # a command that reads: nothing is written (hooks.on_files)
     try:
         config = config.plugins.on_config(config)
         files = config.plugins.on_files(get_files(config), config=config)
@@ -293,7 +287,7 @@ def converted_pages(config_file: str | Path, paths: list[str | Path]) -> tuple[S
     except SystemExit:  # mkdocs-macros (on_error_fail) exits after printing the macro's error
         raise EditionError("文中的宏出错，原因见上一行") from None
     finally:
-        _converting = False
+        STATE.converting = False
         config.plugins.on_shutdown()
 
 
@@ -332,11 +326,11 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-_compiled = _CompiledTemplates()
-
-
 def compiled_templates() -> jinja2.BytecodeCache:
-    return _compiled
+    """The preview's compiled templates, kept in the state between its rebuilds."""
+    if STATE.compiled_templates is None:
+        STATE.compiled_templates = _CompiledTemplates()
+    return STATE.compiled_templates
 
 
 def share_card(page, config, html: str, record):
