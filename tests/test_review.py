@@ -133,3 +133,13 @@ def test_build_withholds_unreviewed_items(small):
     from conftest import site_text
     assert "UNREVIEWED-MARKER" not in site_text(small.path("site")) and "新闻丙" not in site_text(small.path("site"))
     assert small.path("site/news/2023/b/index.html").exists()
+
+
+def test_a_record_cached_by_a_preview_forgets_a_rule_since_removed(small):
+    # `make serve` keeps each unchanged file's record between loads: the rule is read anew
+    require_review(small, reviewed=())
+    assert small.load().is_published(small.load().by_src["news/2023/2023-02-01-a.md"]) is False
+    text = small.path("mkdocs.yml").read_text(encoding="utf-8")
+    small.write("mkdocs.yml", text.replace("review_required: true", "review_required: false"))
+    site = small.load()
+    assert site.is_published(site.by_src["news/2023/2023-02-01-a.md"])

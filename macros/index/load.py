@@ -90,9 +90,10 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     _check_unique_urls(out, news + notes + bulletins)
     if page_names is not None:
         out.problems += pagecheck.check_pages(root, docs, page_names, markdown)
-    if settings.review_required:
-        for record, _ in news + notes:
-            record.waiting = record.review.missing() if record.review else list(m.REVIEW_STEPS)
+    for record, _ in news + notes:  # set on every load: a record cached from the last load of a
+        # preview must not keep a wait from a rule since removed (or miss one since added)
+        record.waiting = ((record.review.missing() if record.review else list(m.REVIEW_STEPS))
+                          if settings.review_required else [])
     if screening:
         drafts = {where.file for record, where in news + notes + bulletins if record.draft}
         out.problems += screen.screen(root, docs, terms, settings.public_numbers, today, drafts, markdown)
