@@ -19,7 +19,7 @@ from macros.engine.state import STATE
 from macros.engine.mkdocs_adapter import (Fragments, compiled_templates, content_problems, converting, current_site,
                                    escape_macro_output, escape_meta, filing_of, keep_going_on_macro_errors,
                                    move_file, nav_key, published_site_url, render_problems, set_preview,
-                                   share_card, watch_natively)
+                                   share_card, watch_content, watch_natively)
 
 state = STATE  # everything one event leaves for the next (macros/engine/state.py)
 
@@ -32,6 +32,7 @@ def on_startup(command, dirty):
 
 
 def on_serve(server, config, builder):
+    watch_content(server, config)  # data/ too, whatever mkdocs.yml's watch: says
     return watch_natively(server)  # a save is seen at once, not at the next poll of docs/
 
 

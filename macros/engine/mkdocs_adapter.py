@@ -383,22 +383,52 @@ def nav_key(page, nav, base_url: str):
     return (base_url, *(get_relative_url(url, page.url) for url in targets))
 
 
+def _changes_only_observer():
+    """The system's observer, scheduling every watch for changes only: created, written
+    (modified, or closed after writing), deleted, moved; not opened, read or closed unwritten."""
+    import watchdog.events as e
+    import watchdog.observers
+
+    changes = [e.FileCreatedEvent, e.FileModifiedEvent, e.FileClosedEvent, e.FileDeletedEvent, e.FileMovedEvent,
+               e.DirCreatedEvent, e.DirDeletedEvent, e.DirMovedEvent]
+
+    class _ChangesOnly(watchdog.observers.Observer):
+        def schedule(self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False):
+            return super().schedule(event_handler, path, recursive=recursive,
+                                    event_filter=event_filter or changes, follow_symlink=follow_symlink)
+
+    return _ChangesOnly()
+
+
+def watch_content(server, config):
+    """Whatever mkdocs.yml's `watch:` says, a preview rebuilds when data/ changes: the records
+    are content as much as docs/ is (the theme folder MkDocs watches itself)."""
+    data = Path(config.config_file_path).parent / "data"
+    if data.is_dir() and os.path.abspath(data) not in server._watched_paths:
+        server.watch(str(data))
+    return server
+
+
 def watch_natively(server):
     """`mkdocs serve` with the operating system's file events (inotify on Linux) instead of
     MkDocs' polling observer, which walks and stats all of docs/ every 0.5 s: at 5,000 items
     (8,500 files) 70 ms a walk, on the build's core, and a save waits 0.3 s on average before it
     is seen. QC_WATCH=poll keeps MkDocs' polling (for a docs/ on a network drive, where file
     events do not arrive). Uses MkDocs 1.6's LiveReloadServer: `watch`/`unwatch` and the
-    `observer` it starts in serve()."""
+    `observer` it starts in serve().
+
+    Only changes count (`_ChangesOnly`): inotify also reports every file the build *opens* and
+    closes without writing, and MkDocs' handler took each for a change, so one save started a
+    rebuild that read every file again, for ever (46 "Detected file changes" in 12 s after one
+    save on the small fixture; tests/test_preview.py counts them)."""
     if os.environ.get("QC_WATCH") == "poll":
         return server
-    import watchdog.observers
 
     watched = dict(server._watched_paths)  # path → how many watch() calls
     for path, count in watched.items():
         for _ in range(count):
             server.unwatch(path)
-    server.observer = watchdog.observers.Observer()
+    server.observer = _changes_only_observer()
     for path, count in watched.items():
         for _ in range(count):
             server.watch(path)
