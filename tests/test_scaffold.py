@@ -3,13 +3,14 @@ what already exists is refused with nothing changed."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import TODAY
-from macros.editorial.scaffold import person_id, slugify
+from macros.editorial.scaffold import create, person_id, slugify
 
 DAY = "2026-11-23"  # TODAY of conftest, second half of the year
 SLUG = "qing-chuan-shi-wei-dang-xiao-ju-xing-kai-xue-dian"  # of 青川市委党校举行开学典礼
@@ -194,3 +195,50 @@ def test_unknown_kind_is_a_usage_error(small):
     result = new(small, "video", "标题")
     assert result.returncode == 2
     assert "不认识的类型「video」" in result.stderr
+
+
+# --- what each starter writes, byte for byte ----------------------------------------
+
+# Each case runs `create` in-process on a fresh copy of `small`; tests/starters/<case>.<ext> holds
+# the bytes it wrote (a new file's whole text, or what was appended to data/*.yaml), recorded
+# from the f-strings scaffold.py had before its starters became templates. After an intended
+# change of a starter, record again: QC_RECORD_STARTERS=1 .venv/bin/python -m pytest -q
+# tests/test_scaffold.py -k written, and read the diff.
+EXPECTED = Path(__file__).parent / "starters"
+CASES = {
+    "news": ("news", "青川市委党校举行开学典礼", {}),
+    "news-colon": ("news", "标题: 带冒号", {}),
+    "news-slug": ("news", "答记者问: 党校 #1 号", {"slug": "da-jizhe-wen"}),
+    "news-no-topics": ("news", "没有专题的新闻", {}),
+    "note-by-column-name": ("note", "读懂两个确立", {"column": "理论学习笔记"}),
+    "note-colon": ("note", "笔记: 带冒号", {"column": "col", "slug": "maohao"}),
+    "bulletin": ("bulletin", "2026年下半年工作简报", {"slug": "2026-h2"}),
+    "bulletin-colon": ("bulletin", "简报: 带冒号", {}),
+    "course": ("course", "党的二十大精神系统解读", {}),
+    "course-colon": ("course", "课程: 带冒号 #1", {"slug": "kecheng"}),
+    "instructor": ("instructor", "林国栋", {}),
+    "instructor-compound-surname": ("instructor", "欧阳明", {}),
+    "instructor-colon": ("instructor", "Tom: Lee", {"slug": "tom-lee"}),
+}
+
+
+def written(project, kind: str, title: str, today: dt.date = TODAY, **options) -> tuple[str, bytes]:
+    """What `create` wrote: the new file, or the bytes appended to the data file."""
+    before = snapshot(project)
+    created = create(project.root, kind, title, today, **options)
+    after = project.path(created.path).read_bytes()
+    return created.path, after[len(before.get(created.path, b"")):]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_written_byte_for_byte(small, case):
+    kind, title, options = CASES[case]
+    if case == "news-no-topics":
+        small.path("data/topics.yaml").unlink()
+    rel, text = written(small, kind, title, **options)
+    expected = EXPECTED / f"{case}{Path(rel).suffix}"
+    if os.environ.get("QC_RECORD_STARTERS") == "1":
+        expected.parent.mkdir(exist_ok=True)
+        expected.write_bytes(text)
+    assert text.decode("utf-8") == expected.read_text(encoding="utf-8")
+    assert text == expected.read_bytes()
