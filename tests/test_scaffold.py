@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import shutil
 from pathlib import Path
 
+import pydantic
 import pytest
 import yaml
 
 from conftest import TODAY
-from macros.editorial.scaffold import create, person_id, slugify
+from macros.content.models import (COURSE_CATEGORIES, COURSE_FORMATS, INSTRUCTOR_CATEGORIES, Bulletin, Course,
+                                   Instructor, NewsItem, Note)
+from macros.editorial import scaffold
+from macros.editorial.scaffold import KINDS, create, person_id, slugify
 
 DAY = "2026-11-23"  # TODAY of conftest, second half of the year
 SLUG = "qing-chuan-shi-wei-dang-xiao-ju-xing-kai-xue-dian"  # of 青川市委党校举行开学典礼
@@ -242,3 +248,87 @@ def test_written_byte_for_byte(small, case):
         expected.write_bytes(text)
     assert text.decode("utf-8") == expected.read_text(encoding="utf-8")
     assert text == expected.read_bytes()
+
+
+# --- the starters and the models -------------------------------------------------------
+
+MODELS = {"news": NewsItem, "note": Note, "bulletin": Bulletin, "course": Course, "instructor": Instructor}
+EVERY_KIND = {"news": ("青川市委党校举行开学典礼", {}), "note": ("读懂两个确立", {"column": "col"}),
+              "bulletin": ("2026年下半年工作简报", {}), "course": ("党性课新编", {}), "instructor": ("欧阳明", {})}
+# a line such as `# summary: 一两句话的摘要。  # 摘要（可选）`: a field the editor may uncomment
+_COMMENTED_FIELD = re.compile(r"^(\s*)# ((?:- )?([A-Za-z_]\w*):(?: .*)?)$")
+
+
+def drift(kind: str, rel: str, text: str) -> list[str]:
+    """How the starter `text` of `kind` departs from its model: a field it writes (commented out
+    or not) that the model does not read, a required field it does not write, or a record that,
+    with every commented-out field written, the model refuses."""
+    model = MODELS[kind]
+    block = text.split("---\n")[1] if rel.endswith(".md") else text  # the front matter, or the appended record
+    lines = [_COMMENTED_FIELD.match(line) for line in block.splitlines()]
+    commented = {m.group(3) for m in lines if m}
+    uncommented = "\n".join(m.group(1) + m.group(2) if m else line for m, line in zip(lines, block.splitlines()))
+
+    def record(source: str) -> dict:
+        loaded = yaml.safe_load(source)
+        return loaded[0] if isinstance(loaded, list) else loaded
+
+    written = set(record(block))
+    inputs = set(model.input_fields())
+    required = {name for name, info in model.model_fields.items()
+                if info.is_required() and not (info.json_schema_extra or {}).get("derived")}
+    problems = [f"{kind}: {name} is not a field of {model.__name__}" for name in sorted((written | commented) - inputs)]
+    problems += [f"{kind}: {model.__name__}'s required {name} is not written" for name in sorted(required - written)]
+    try:
+        model.model_validate(record(uncommented))
+    except pydantic.ValidationError as error:
+        problems += [f"{kind}: with its comments written, {model.__name__} refuses "
+                     f"{'.'.join(map(str, e['loc']))} ({e['type']})" for e in error.errors()]
+    return problems
+
+
+def every_starter(project) -> dict[str, tuple[str, str]]:
+    return {kind: tuple(part.decode() if isinstance(part, bytes) else part
+                        for part in written(project, kind, title, **options))
+            for kind, (title, options) in EVERY_KIND.items()}
+
+
+def test_every_starter_writes_its_models_fields(small):
+    """A field renamed, added or made required in models.py, and not in its starter, fails here."""
+    starters = every_starter(small)
+    assert set(starters) == set(KINDS) == set(MODELS)
+    for kind, (rel, text) in starters.items():
+        assert drift(kind, rel, text) == [], text
+    # the choices the comments offer are the models' own
+    assert f"category: 理论教育  # 课程类别：{'、'.join(COURSE_CATEGORIES)}\n" in starters["course"][1]
+    assert f"format: 讲授式  # 教学形式：{'、'.join(COURSE_FORMATS)}\n" in starters["course"][1]
+    assert f"category: 校内教师  # 师资类别：{'、'.join(INSTRUCTOR_CATEGORIES)}\n" in starters["instructor"][1]
+
+
+def test_a_starter_that_drifts_fails(small, tmp_path, monkeypatch):
+    """The check above, shown to fail on copies of the templates with fields gone wrong."""
+    folder = tmp_path / "starters"
+    shutil.copytree(scaffold.STARTERS, folder)
+
+    def plant(name: str, old: str, new: str) -> None:
+        text = (folder / name).read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        (folder / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    plant("news.md", "# summary:", "# sumary:")  # misspelt, commented out
+    plant("note.md", "\nauthor:", "\nauther:")  # misspelt, so the required author is missing too
+    plant("course.yaml", "  hours: 2  # 课时，大于 0，可以写 1.5\n", "")  # a required field left out
+    plant("bulletin.md", "# summary: 一两句话的摘要。", "# summary: [一, 二]")  # the wrong type, commented out
+    monkeypatch.setattr(scaffold, "_ENV", scaffold.environment(folder))
+    problems = {kind: drift(kind, rel, text) for kind, (rel, text) in every_starter(small).items()}
+    assert problems == {
+        "news": ["news: sumary is not a field of NewsItem",
+                 "news: with its comments written, NewsItem refuses sumary (extra_forbidden)"],
+        "note": ["note: auther is not a field of Note", "note: Note's required author is not written",
+                 "note: with its comments written, Note refuses author (missing)",
+                 "note: with its comments written, Note refuses auther (extra_forbidden)"],
+        "course": ["course: Course's required hours is not written",
+                   "course: with its comments written, Course refuses hours (missing)"],
+        "bulletin": ["bulletin: with its comments written, Bulletin refuses summary (string_type)"],
+        "instructor": [],
+    }
