@@ -1,5 +1,6 @@
 """`python -m macros new KIND TITLE`: what it writes loads, checks and builds as it stands;
-what already exists is refused with nothing changed."""
+what already exists is refused with nothing changed. Its starters (macros/templates/starters/)
+write what they wrote before (tests/starters/) and only fields of their models."""
 from __future__ import annotations
 
 import datetime as dt

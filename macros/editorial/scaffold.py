@@ -7,6 +7,15 @@ as it stands. Ids and file names come from the title in pinyin unless the
 editor gives one. An id or file that already exists is refused and nothing is
 written; data files are only ever appended to, their existing bytes untouched.
 
+The text of each starter is a Jinja template in macros/templates/starters/
+(news.md, note.md, bulletin.md, course.yaml, instructor.yaml) that only
+displays: this module chooses every value (slug, section, issue, period, the
+first instructor and topic, the choices of models.py), refuses, and appends.
+Titles and names go through `scalar` (`_scalar`): YAML, not HTML, so nothing
+is escaped otherwise. tests/test_scaffold.py holds each starter to its model
+(the fields it writes, commented out or not, are the model's) and to the
+outputs recorded in tests/starters/.
+
 Data files are read as plain YAML here rather than through `load`, so that an
 editor can add a record while another part of the site still has a problem.
 """
