@@ -1,15 +1,23 @@
 """`python -m macros new KIND TITLE`: what it writes loads, checks and builds as it stands;
-what already exists is refused with nothing changed."""
+what already exists is refused with nothing changed. Its starters (macros/templates/starters/)
+write what they wrote before (tests/starters/) and only fields of their models."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import shutil
 from pathlib import Path
 
+import pydantic
 import pytest
 import yaml
 
 from conftest import TODAY
-from macros.editorial.scaffold import person_id, slugify
+from macros.content.models import (COURSE_CATEGORIES, COURSE_FORMATS, INSTRUCTOR_CATEGORIES, Bulletin, Course,
+                                   Instructor, NewsItem, Note)
+from macros.editorial import scaffold
+from macros.editorial.scaffold import KINDS, create, person_id, slugify
 
 DAY = "2026-11-23"  # TODAY of conftest, second half of the year
 SLUG = "qing-chuan-shi-wei-dang-xiao-ju-xing-kai-xue-dian"  # of 青川市委党校举行开学典礼
@@ -194,3 +202,134 @@ def test_unknown_kind_is_a_usage_error(small):
     result = new(small, "video", "标题")
     assert result.returncode == 2
     assert "不认识的类型「video」" in result.stderr
+
+
+# --- what each starter writes, byte for byte ----------------------------------------
+
+# Each case runs `create` in-process on a fresh copy of `small`; tests/starters/<case>.<ext> holds
+# the bytes it wrote (a new file's whole text, or what was appended to data/*.yaml), recorded
+# from the f-strings scaffold.py had before its starters became templates. After an intended
+# change of a starter, record again: QC_RECORD_STARTERS=1 .venv/bin/python -m pytest -q
+# tests/test_scaffold.py -k written, and read the diff.
+EXPECTED = Path(__file__).parent / "starters"
+CASES = {
+    "news": ("news", "青川市委党校举行开学典礼", {}),
+    "news-colon": ("news", "标题: 带冒号", {}),
+    "news-slug": ("news", "答记者问: 党校 #1 号", {"slug": "da-jizhe-wen"}),
+    "news-no-topics": ("news", "没有专题的新闻", {}),
+    "note-by-column-name": ("note", "读懂两个确立", {"column": "理论学习笔记"}),
+    "note-colon": ("note", "笔记: 带冒号", {"column": "col", "slug": "maohao"}),
+    "bulletin": ("bulletin", "2026年下半年工作简报", {"slug": "2026-h2"}),
+    "bulletin-colon": ("bulletin", "简报: 带冒号", {}),
+    "course": ("course", "党的二十大精神系统解读", {}),
+    "course-colon": ("course", "课程: 带冒号 #1", {"slug": "kecheng"}),
+    "instructor": ("instructor", "林国栋", {}),
+    "instructor-compound-surname": ("instructor", "欧阳明", {}),
+    "instructor-colon": ("instructor", "Tom: Lee", {"slug": "tom-lee"}),
+}
+
+
+def written(project, kind: str, title: str, today: dt.date = TODAY, **options) -> tuple[str, bytes]:
+    """What `create` wrote: the new file, or the bytes appended to the data file."""
+    before = snapshot(project)
+    created = create(project.root, kind, title, today, **options)
+    after = project.path(created.path).read_bytes()
+    return created.path, after[len(before.get(created.path, b"")):]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_written_byte_for_byte(small, case):
+    kind, title, options = CASES[case]
+    if case == "news-no-topics":
+        small.path("data/topics.yaml").unlink()
+    rel, text = written(small, kind, title, **options)
+    expected = EXPECTED / f"{case}{Path(rel).suffix}"
+    if os.environ.get("QC_RECORD_STARTERS") == "1":
+        expected.parent.mkdir(exist_ok=True)
+        expected.write_bytes(text)
+    assert text.decode("utf-8") == expected.read_text(encoding="utf-8")
+    assert text == expected.read_bytes()
+
+
+# --- the starters and the models -------------------------------------------------------
+
+MODELS = {"news": NewsItem, "note": Note, "bulletin": Bulletin, "course": Course, "instructor": Instructor}
+EVERY_KIND = {"news": ("青川市委党校举行开学典礼", {}), "note": ("读懂两个确立", {"column": "col"}),
+              "bulletin": ("2026年下半年工作简报", {}), "course": ("党性课新编", {}), "instructor": ("欧阳明", {})}
+# a line such as `# summary: 一两句话的摘要。  # 摘要（可选）`: a field the editor may uncomment
+_COMMENTED_FIELD = re.compile(r"^(\s*)# ((?:- )?([A-Za-z_]\w*):(?: .*)?)$")
+
+
+def drift(kind: str, rel: str, text: str) -> list[str]:
+    """How the starter `text` of `kind` departs from its model: a field it writes (commented out
+    or not) that the model does not read, a required field it does not write, or a record that,
+    with every commented-out field written, the model refuses."""
+    model = MODELS[kind]
+    block = text.split("---\n")[1] if rel.endswith(".md") else text  # the front matter, or the appended record
+    lines = [_COMMENTED_FIELD.match(line) for line in block.splitlines()]
+    commented = {m.group(3) for m in lines if m}
+    uncommented = "\n".join(m.group(1) + m.group(2) if m else line for m, line in zip(lines, block.splitlines()))
+
+    def record(source: str) -> dict:
+        loaded = yaml.safe_load(source)
+        return loaded[0] if isinstance(loaded, list) else loaded
+
+    written = set(record(block))
+    inputs = set(model.input_fields())
+    required = {name for name, info in model.model_fields.items()
+                if info.is_required() and not (info.json_schema_extra or {}).get("derived")}
+    problems = [f"{kind}: {name} is not a field of {model.__name__}" for name in sorted((written | commented) - inputs)]
+    problems += [f"{kind}: {model.__name__}'s required {name} is not written" for name in sorted(required - written)]
+    try:
+        model.model_validate(record(uncommented))
+    except pydantic.ValidationError as error:
+        problems += [f"{kind}: with its comments written, {model.__name__} refuses "
+                     f"{'.'.join(map(str, e['loc']))} ({e['type']})" for e in error.errors()]
+    return problems
+
+
+def every_starter(project) -> dict[str, tuple[str, str]]:
+    return {kind: tuple(part.decode() if isinstance(part, bytes) else part
+                        for part in written(project, kind, title, **options))
+            for kind, (title, options) in EVERY_KIND.items()}
+
+
+def test_every_starter_writes_its_models_fields(small):
+    """A field renamed, added or made required in models.py, and not in its starter, fails here."""
+    starters = every_starter(small)
+    assert set(starters) == set(KINDS) == set(MODELS)
+    for kind, (rel, text) in starters.items():
+        assert drift(kind, rel, text) == [], text
+    # the choices the comments offer are the models' own
+    assert f"category: 理论教育  # 课程类别：{'、'.join(COURSE_CATEGORIES)}\n" in starters["course"][1]
+    assert f"format: 讲授式  # 教学形式：{'、'.join(COURSE_FORMATS)}\n" in starters["course"][1]
+    assert f"category: 校内教师  # 师资类别：{'、'.join(INSTRUCTOR_CATEGORIES)}\n" in starters["instructor"][1]
+
+
+def test_a_starter_that_drifts_fails(small, tmp_path, monkeypatch):
+    """The check above, shown to fail on copies of the templates with fields gone wrong."""
+    folder = tmp_path / "starters"
+    shutil.copytree(scaffold.STARTERS, folder)
+
+    def plant(name: str, old: str, new: str) -> None:
+        text = (folder / name).read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        (folder / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    plant("news.md", "# summary:", "# sumary:")  # misspelt, commented out
+    plant("note.md", "\nauthor:", "\nauther:")  # misspelt, so the required author is missing too
+    plant("course.yaml", "  hours: 2  # 课时，大于 0，可以写 1.5\n", "")  # a required field left out
+    plant("bulletin.md", "# summary: 一两句话的摘要。", "# summary: [一, 二]")  # the wrong type, commented out
+    monkeypatch.setattr(scaffold, "_ENV", scaffold.environment(folder))
+    problems = {kind: drift(kind, rel, text) for kind, (rel, text) in every_starter(small).items()}
+    assert problems == {
+        "news": ["news: sumary is not a field of NewsItem",
+                 "news: with its comments written, NewsItem refuses sumary (extra_forbidden)"],
+        "note": ["note: auther is not a field of Note", "note: Note's required author is not written",
+                 "note: with its comments written, Note refuses author (missing)",
+                 "note: with its comments written, Note refuses auther (extra_forbidden)"],
+        "course": ["course: Course's required hours is not written",
+                   "course: with its comments written, Course refuses hours (missing)"],
+        "bulletin": ["bulletin: with its comments written, Bulletin refuses summary (string_type)"],
+        "instructor": [],
+    }

@@ -7,6 +7,15 @@ as it stands. Ids and file names come from the title in pinyin unless the
 editor gives one. An id or file that already exists is refused and nothing is
 written; data files are only ever appended to, their existing bytes untouched.
 
+The text of each starter is a Jinja template in macros/templates/starters/
+(news.md, note.md, bulletin.md, course.yaml, instructor.yaml) that only
+displays: this module chooses every value (slug, section, issue, period, the
+first instructor and topic, the choices of models.py), refuses, and appends.
+Titles and names go through `scalar` (`_scalar`): YAML, not HTML, so nothing
+is escaped otherwise. tests/test_scaffold.py holds each starter to its model
+(the fields it writes, commented out or not, are the model's) and to the
+outputs recorded in tests/starters/.
+
 Data files are read as plain YAML here rather than through `load`, so that an
 editor can add a record while another part of the site still has a problem.
 """
@@ -19,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 import yaml
 from pypinyin import lazy_pinyin
 
@@ -135,6 +145,29 @@ def _half_year(day: dt.date) -> str:
     return f"{day.year}H{1 if day.month <= 6 else 2}"
 
 
+# --- the starters: macros/templates/starters/ -------------------------------------------
+
+
+STARTERS = Path(__file__).resolve().parents[1] / "templates" / "starters"
+
+
+def environment(folder: Path = STARTERS) -> jinja2.Environment:
+    """The starters' Jinja environment. YAML and Markdown, so nothing is HTML-escaped; a value
+    YAML could misread is printed through `scalar` (`_scalar`)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, autoescape=False, auto_reload=False)
+    env.filters["scalar"] = _scalar
+    return env
+
+
+_ENV = environment()
+
+
+def _starter(name: str, **values) -> str:
+    """One starter's text: the template displays, the code has chosen every value."""
+    return _ENV.get_template(name).render(**values)
+
+
 # --- the kinds ----------------------------------------------------------------------
 
 
@@ -177,10 +210,10 @@ def _same_slug(folder: Path, slug: str) -> Path | None:
     return None
 
 
-def _topic_example(root: Path) -> str:
-    """「例如 [编号]」 with the school's own first topic (no topic: how to write one)."""
+def _first_topic(root: Path) -> str | None:
+    """The school's own first topic, for the starters' 「例如 [编号]」 (none: they say how to write one)."""
     topics = _records(root, "topics")
-    return f"例如 [{topics[0]['id']}]" if topics and topics[0].get("id") else "例如 [专题编号]，专题写在 data/topics.yaml"
+    return str(topics[0]["id"]) if topics and topics[0].get("id") else None
 
 
 def _news(root: Path, title: str, today: dt.date, slug: str, _column) -> Created:
@@ -192,23 +225,9 @@ def _news(root: Path, title: str, today: dt.date, slug: str, _column) -> Created
     if clash:
         raise ScaffoldError(f"{clash.relative_to(root).as_posix()} 已经用了英文名「{slug}」，同一年的新闻英文名不能重复，"
                             "请用 --slug 换一个")
-    choices = "、".join(f"{s.get('id')}（{s.get('name')}）" for s in sections)
     rel = f"docs/news/{today.year}/{today.isoformat()}-{slug}.md"
-    _new_file(root, rel, f"""---
-# 新闻（由 python -m macros new 生成）。按每行后面的注释修改，改好后提交即可发布。
-# 网址由文件名里的年份和英文名「{slug}」决定，发布后不要再改文件名。
-title: {_scalar(title)}  # 标题
-date: {today.isoformat()}  # 发布日期；改日期时，文件名开头的日期也要一起改
-section: {sections[0]['id']}  # 板块，写编号或中文名称，可选：{choices}
-topics: []  # 专题（可选），写 data/topics.yaml 里的编号或名称，{_topic_example(root)}
-source: original  # original 原创；转载改成 repost，并加一行 source_name: 原文出处
-# author: 部门 姓名  # 作者（可选）：去掉这一行开头的「# 」再填写
-# summary: 一两句话的摘要。  # 摘要（可选），显示在新闻列表里
-# review: {{first: 初审人, second: 复审人, final: 终审人}}  # 三审：审核人签发后去掉「# 」填上姓名，三审齐全才发布
-# draft: true  # 去掉这一行开头的「# 」就成为草稿，暂不发布
----
-（请把这一段换成新闻正文。可以用「## 小标题」分段。）
-""")
+    _new_file(root, rel, _starter("news.md", title=title, today=today, slug=slug, section=sections[0]["id"],
+                                  sections=sections, topic=_first_topic(root)))
     return Created("news", rel, slug, f"news/{today.year}/{slug}/")
 
 
@@ -228,19 +247,8 @@ def _note(root: Path, title: str, today: dt.date, slug: str, column: str | None)
     editor = str(found.get("editor") or "").split()
     author = editor[-1] if editor else "作者姓名"
     rel = f"docs/notes/{column_id}/{today.isoformat()}-{slug}.md"
-    _new_file(root, rel, f"""---
-# 学习笔记（由 python -m macros new 生成），属于专栏「{found.get('name')}」。按注释修改，改好后提交即可发布。
-# 网址由文件夹（专栏编号）和文件名里的英文名「{slug}」决定，发布后不要再改文件名。
-title: {_scalar(title)}  # 标题
-date: {today.isoformat()}  # 日期；改日期时，文件名开头的日期也要一起改（专栏里的篇次按日期排）
-author: {_scalar(author)}  # 作者：先填了专栏责任编辑，请改成实际作者
-topics: []  # 专题（可选），写 data/topics.yaml 里的编号或名称，{_topic_example(root)}
-# summary: 一两句话的摘要。  # 摘要（可选）
-# review: {{first: 初审人, second: 复审人, final: 终审人}}  # 三审：审核人签发后去掉「# 」填上姓名，三审齐全才发布
-# draft: true  # 去掉这一行开头的「# 」就成为草稿，暂不发布
----
-（请把这一段换成笔记正文。可以用「## 小标题」分段。）
-""")
+    _new_file(root, rel, _starter("note.md", title=title, today=today, slug=slug, column=found, author=author,
+                                  topic=_first_topic(root)))
     return Created("note", rel, slug, f"notes/{column_id}/{slug}/")
 
 
@@ -255,45 +263,7 @@ def _bulletin(root: Path, title: str, today: dt.date, slug: str, _column) -> Cre
         if isinstance(issue, int) and not isinstance(issue, bool):
             issues.append(issue)
     issue = max(issues, default=0) + 1
-    period = _half_year(today)
-    _new_file(root, rel, f"""---
-# 工作简报（由 python -m macros new 生成）。正文里的数字全部由宏自动算出，不要手工填写数字。
-title: {_scalar(title)}  # 标题
-issue: {issue}  # 期号：已取下一个没有用过的号
-period: {period}  # 统计时段：2026（全年）、2026H1（上半年）、2026Q2（第二季度）、2026-05（某月）
-date: {today.isoformat()}  # 印发日期
-# summary: 一两句话的摘要。  # 摘要（可选）
----
-{{# 编辑提示（不会出现在网站上）：文字可以随意改写；两个花括号之间的内容会换成本期的数字或列表，
-   写法见编辑指南“简报与宏”一节（EDITING.md#bulletins）。想和上年同期比较，可以写 change(本期数字, 上年数字)。 #}}
-{{% set f = figures(period) %}}
-{{% set t = f.trainings %}}
-# {{{{ title }}}}
-
-<small>第 {{{{ issue }}}} 期 · {{{{ period_label(period) }}}}</small>
-
-## 一、干部教育培训
-
-{{{{ period_label(period) }}}}共举办各类培训班 **{{{{ t.all.classes }}}}** 期，培训 **{{{{ t.all.trainees | number }}}}** 人次，累计办班 {{{{ t.all.days }}}} 天，折合 {{{{ t.all.person_days | number }}}} 人天，学员总体满意度 {{{{ t.all.satisfaction | percent }}}}。
-
-{{{{ training_table(period) }}}}
-
-## 二、课程与师资建设
-
-课程目录现有入库课程 **{{{{ f.courses.active }}}}** 门，另有 {{{{ f.courses.trial }}}} 门新课处于试讲阶段；理论教育和党性教育课时占 {{{{ f.courses.hours_share_theory_and_party_spirit | percent }}}}。期末师资库共有 **{{{{ f.instructors.total }}}}** 人，本期新入库 {{{{ f.instructors.joined }}}} 人。
-
-## 三、科研咨政
-
-本期新立项课题 **{{{{ f.research.approved }}}}** 项，结项 {{{{ f.research.completed }}}} 项，获奖 {{{{ f.research.awarded }}}} 项。
-
-{{{{ research_list(period) }}}}
-
-## 四、宣传与学习
-
-本期发布工作动态 **{{{{ f.news.total }}}}** 条，其中原创 {{{{ f.news.original }}}} 条、转载 {{{{ f.news.repost }}}} 条；学习笔记 {{{{ f.notes.total }}}} 篇。
-
-{{{{ news_list(period) }}}}
-""")
+    _new_file(root, rel, _starter("bulletin.md", title=title, today=today, issue=issue, period=_half_year(today)))
     return Created("bulletin", rel, slug, f"bulletins/{slug}/")
 
 
@@ -323,20 +293,10 @@ def _course(root: Path, title: str, today: dt.date, slug: str, _column) -> Creat
     instructors = _ids(_records(root, "instructors"))
     if not instructors:
         raise ScaffoldError("课程至少要有一位授课教师，但 data/instructors.yaml 里还没有老师，请先新建师资")
-    rel = _append(root, "courses", slug, f"""# 新增课程（{today.isoformat()} 由 python -m macros new 生成）：请逐项核对注释后的说明。
-- id: {slug}  # 编号：网址 /courses/{slug}/ 由它生成，定了就不要再改
-  title: {_scalar(title)}  # 课程名称
-  category: {COURSE_CATEGORIES[0]}  # 课程类别：{'、'.join(COURSE_CATEGORIES)}
-  format: {COURSE_FORMATS[0]}  # 教学形式：{'、'.join(COURSE_FORMATS)}
-  hours: 2  # 课时，大于 0，可以写 1.5
-  instructors: [{instructors[0]}]  # 授课教师的编号（见 data/instructors.yaml），先填了第一位老师，请改成实际授课的老师
-  topics: []  # 专题（可选），{_topic_example(root)}
-  audience: []  # 适用班次（可选），例如 [中青班, 科级班]
-  required: false  # 是否必修：true 必修，false 选修
-  status: trial  # 新课先写 trial（试讲），正式入库后改成 active
-  since: {today.year}  # 入库年份
-  summary: ""  # 课程简介，一两句话，写在引号里
-""", "课程")
+    block = _starter("course.yaml", title=title, today=today, slug=slug, instructor=instructors[0],
+                     category=COURSE_CATEGORIES[0], categories=COURSE_CATEGORIES,
+                     format=COURSE_FORMATS[0], formats=COURSE_FORMATS, topic=_first_topic(root))
+    rel = _append(root, "courses", slug, block, "课程")
     return Created("course", rel, slug, f"courses/{slug}/")
 
 
@@ -344,17 +304,9 @@ def _instructor(root: Path, title: str, today: dt.date, slug: str, _column) -> C
     if slug in _ids(_records(root, "instructors")):
         raise ScaffoldError(f"data/instructors.yaml 里已经有编号为「{slug}」的老师（可能同名），编号不能重复，"
                             "请用 --slug 换一个，例如在后面加上数字")
-    rel = _append(root, "instructors", slug, f"""# 新增师资（{today.isoformat()} 由 python -m macros new 生成）：请逐项核对注释后的说明。
-- id: {slug}  # 编号：姓名的拼音，课程和课题靠它找到老师，定了就不要再改
-  name: {_scalar(title)}  # 姓名
-  kind: full-time  # full-time 专职 或 part-time 兼职
-  category: {INSTRUCTOR_CATEGORIES[0]}  # 师资类别：{'、'.join(INSTRUCTOR_CATEGORIES)}
-  title: ""  # 职务或职称，例如 教授、县委书记，写在引号里
-  organization: ""  # 工作单位，写在引号里
-  expertise: []  # 擅长的专题（1 到 3 个），{_topic_example(root)}
-  joined: {today.year}  # 入库年份
-  bio: ""  # 个人简介，两三句话，写在引号里
-""", "师资")
+    block = _starter("instructor.yaml", title=title, today=today, slug=slug,
+                     category=INSTRUCTOR_CATEGORIES[0], categories=INSTRUCTOR_CATEGORIES, topic=_first_topic(root))
+    rel = _append(root, "instructors", slug, block, "师资")
     return Created("instructor", rel, slug, f"instructors/{slug}/")
 
 
