@@ -67,6 +67,9 @@ def parse(text: str, file: str, line_offset: int = 0):
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         # an unclosed quote fails at the end of the file: point at where the quote opened
+        found = slips(text, line_offset)  # a Chinese keyboard's slip, named on its own line, before YAML's guess
+        if found:
+            return None, [Problem(file, line, message=message) for line, message in found]
         quoted = "quoted scalar" in (error.context or "")
         mark = (error.context_mark if quoted else None) or error.problem_mark or error.context_mark
         line = mark.line + 1 + line_offset if mark else 0
@@ -88,6 +91,42 @@ def _shift(data, offset: int) -> None:
     elif isinstance(data, list):
         for value in data:
             _shift(value, offset)
+
+
+# The slips of a Chinese keyboard in "字段名: 内容" lines. YAML reports them on a later line, as a
+# missing colon or an unpaired quote; these name them on their own line, with the fix.
+_KEY = r"^(?P<indent>[ \t]*(?:-[ \t]+)?)(?P<key>[A-Za-z_][A-Za-z0-9_-]*)"
+_FULL_COLON = re.compile(_KEY + r"[ \t\u3000]*：")
+_FULL_IN_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_-]*[\u3000，、][A-Za-z0-9_\u3000，、-]*)[ \t]*[:：]")
+_NO_SPACE = re.compile(_KEY + r":(?P<after>[^\s:/])")
+_TAB = re.compile(r"^[ ]*\t")
+_MIXED_QUOTES = re.compile(_KEY + r":[ \t]+(?P<open>[\"'])(?P<rest>[^\"']*)$")
+
+
+def slips(text: str, line_offset: int = 0) -> list[tuple[int, str]]:
+    """(line, message) for every slip of a Chinese keyboard in YAML text (lines of the file:
+    1-based, shifted by `line_offset` as in `parse`)."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1 + line_offset):
+        if line.lstrip().startswith("#"):
+            continue
+        if _TAB.match(line):
+            found.append((number, "这一行用 Tab 键缩进：YAML 只认空格，请把行首的 Tab 换成空格（和上一行对齐）"))
+        elif match := _FULL_COLON.match(line):
+            found.append((number, f"「{match.group('key')}：」用了全角冒号「：」：请把第 {number} 行的全角冒号「：」"
+                                  "改成半角冒号「:」，冒号后面空一格"))
+        elif match := _FULL_IN_KEY.match(line):
+            found.append((number, f"字段名「{match.group('key')}」里有全角空格或逗号：字段名只用英文字母、数字、"
+                                  "「_」和「-」，请删去其中的全角字符"))
+        elif match := _MIXED_QUOTES.match(line):
+            rest, open_ = match.group("rest"), match.group("open")
+            if any(q in rest for q in "“”‘’"):
+                found.append((number, f"引号没有配对：开头是英文引号「{open_}」，结尾却是中文引号：整段内容两边都用"
+                                      f"英文引号「{open_}」，中文引号可以留在中间"))
+        elif match := _NO_SPACE.match(line):
+            found.append((number, f"「{match.group('key')}:」后面少了一个空格：冒号「:」后面要空一格再写内容，"
+                                  f"例如「{match.group('key')}: …」"))
+    return found
 
 
 _YAML_HINTS = [
