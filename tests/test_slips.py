@@ -43,3 +43,9 @@ def test_what_is_not_a_slip_is_left_to_yaml():
     # a colon inside a value, a URL, a comment, a time: valid YAML, no slip
     text = "title: 会议：纪要\nurl: https://example.cn/a\n# 注释：随便写\nat: '10:30'\n"
     assert slips(text) == [] and parse(text, "x.yaml")[1] == []
+
+
+def test_a_full_width_space_in_a_key_is_named(small):
+    small.edit(NEWS, "source: original", "sour\u3000ce: original")
+    problems = small.problems()
+    assert any("字段名里有全角空格或逗号" in p and "是否是「source」？" in p for p in problems), problems

@@ -75,6 +75,9 @@ def validate(out: Collector, model: type[m.Record], mapping, file: str, line: in
             continue
         guess = closest(str(key), allowed)
         hint = f"，是否是「{guess}」？" if guess else f"。可以写的字段有：{'、'.join(allowed)}"
+        if any(c in str(key) for c in "\u3000，、："):  # a Chinese keyboard's full-width character
+            hint = ("：字段名里有全角空格或逗号，字段名只用英文字母、数字、「_」和「-」" +
+                    (f"，是否是「{guess}」？" if guess else ""))
         out.add(file, mapping.lines.get(key, mapping.line), name, str(key), f"未知的字段「{key}」{hint}")
         ok = False
     try:
