@@ -68,6 +68,8 @@ def validate(out: Collector, model: type[m.Record], mapping, file: str, line: in
         out.add(file, key_line, name, str(key), f"字段「{key}」写了两次，请删掉其中一个")
         ok = False
     allowed = model.input_fields()
+    placeholders = _placeholders(out, model, mapping, file, name)
+    ok = ok and not placeholders
     clean = {}
     for key, value in mapping.items():
         if key in allowed:
@@ -85,10 +87,34 @@ def validate(out: Collector, model: type[m.Record], mapping, file: str, line: in
     except ValidationError as error:
         for detail in error.errors(include_url=False):
             loc = [str(part) for part in detail["loc"]]
+            if loc and loc[0] in placeholders:  # named already as a placeholder
+                continue
             out.add(file, _line_of(mapping, loc), name, ".".join(loc), _message(model, detail),
                     kind="missing" if detail["type"] == "missing" else "content")
         return None
     return record if ok else None
+
+
+PLACEHOLDER = "请填写"  # a starter's value still to be filled in begins with it
+
+
+def is_placeholder(value) -> bool:
+    return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
+
+
+def _placeholders(out: Collector, model: type[m.Record], mapping: Mapping, file: str, name: str) -> set[str]:
+    """Report every value written as a placeholder (「请填写…」), top-level or an item of a list;
+    return the keys that hold one, so that the model's own errors for them are not reported too."""
+    keys = set()
+    for key, value in mapping.items():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if is_placeholder(item):
+                label = model.label(str(key))
+                out.add(file, mapping.lines.get(key, mapping.line), name, str(key),
+                        f"还没有填写{label}：请把「{item.strip()}」换成实际内容")
+                keys.add(str(key))
+    return keys
 
 
 def _line_of(mapping: Mapping, loc: list[str]) -> int:

@@ -270,6 +270,8 @@ def _page(root: Path, docs: Path, base: Path, folder: str, model: type[m.Page], 
         if not problems:
             extra["reading_minutes"] = reading_minutes(body)
             record = validate(out, model, meta, file, 1, extra)
+            if folder in ("news", "notes") and _placeholder_paragraph(out, file, body, _line):
+                record = None
             if record is not None:
                 where = Where(file, meta)
                 if getattr(record, "cover", None):
@@ -304,6 +306,20 @@ def _derived(out: Collector, file: str, folder: str, parts: tuple[str, ...]) -> 
     if folder == "news":
         return {"file": file, "slug": slug, "url": f"news/{parts[0]}/{slug}/"}
     return {"file": file, "slug": slug, "url": f"notes/{parts[0]}/{slug}/", "column": parts[0]}
+
+
+# the paragraph a starter of `new` writes as the body (macros/templates/starters/news.md, note.md)
+PLACEHOLDER_PARAGRAPH = "（请把这一段换成"
+
+
+def _placeholder_paragraph(out: Collector, file: str, body: str, body_line: int) -> bool:
+    """Report the starter's placeholder paragraph if the body still holds it."""
+    for number, line in enumerate(body.splitlines()):
+        if line.strip().startswith(PLACEHOLDER_PARAGRAPH):
+            out.add(file, body_line + number, field_="正文",
+                    message=f"还没有填写正文：请把「{line.strip()}」这一段换成实际内容")
+            return True
+    return False
 
 
 def reading_minutes(body: str) -> int:
