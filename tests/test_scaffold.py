@@ -1,5 +1,6 @@
-"""`python -m macros new KIND TITLE`: what it writes loads, checks and builds as it stands;
-what already exists is refused with nothing changed. Its starters (macros/templates/starters/)
+"""`python -m macros new KIND TITLE`: what it writes fails `check` as it stands, naming every
+「请填写…」 placeholder with file, line and field, and loads, checks and builds once they are
+filled; what already exists is refused with nothing changed. Its starters (macros/templates/starters/)
 write what they wrote before (tests/starters/) and only fields of their models."""
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ import yaml
 from conftest import TODAY
 from macros.content.models import (COURSE_CATEGORIES, COURSE_FORMATS, INSTRUCTOR_CATEGORIES, Bulletin, Course,
                                    Instructor, NewsItem, Note)
+from macros.content.validate import is_placeholder
 from macros.editorial import scaffold
 from macros.editorial.scaffold import KINDS, create, person_id, slugify
 
 DAY = "2026-11-23"  # TODAY of conftest, second half of the year
-SLUG = "qing-chuan-shi-wei-dang-xiao-ju-xing-kai-xue-dian"  # of 青川市委党校举行开学典礼
+SLUG = "qing-chuan-shi-wei-dang-xiao"  # of 青川市委党校举行开学典礼, cut at 30 characters
 
 
 def new(project, *args: str, today: str = DAY):
@@ -34,6 +36,47 @@ def snapshot(project) -> dict[str, bytes]:
             and not any(part in ("macros", "overrides", "site") for part in p.relative_to(project.root).parts)}
 
 
+# what a test writes in place of each placeholder of the starters, as an editor would
+FILLED = {
+    "请填写 full-time（专职）或 part-time（兼职）": "full-time",
+    "请填写师资类别": "校内教师",
+    "请填写职务或职称": "教授",
+    "请填写工作单位": "中共青川市委党校",
+    "请填写个人简介": "长期从事党史党建教学。",
+    "请填写授课教师的编号": "i1",
+    "请填写课程简介": "系统解读党的二十大精神。",
+}
+_BODY = re.compile(r"^（请把这一段换成.*$", re.M)  # the starter's body paragraph
+
+
+def filled(text: str) -> str:
+    """`text` with every placeholder replaced by a real value; fails on a placeholder it does not know."""
+    for placeholder, value in FILLED.items():
+        text = text.replace(placeholder, value)
+    text = _BODY.sub("学校举行了开学典礼。", text)
+    assert "请填写" not in text and "请把这一段" not in text, text
+    return text
+
+
+def fill(project, *rels: str) -> None:
+    for rel in rels:
+        project.write(rel, filled(project.path(rel).read_text(encoding="utf-8")))
+
+
+def written_path(stdout: str) -> str:
+    """The file `new` says it wrote."""
+    return re.search(r"(?:docs|data)/\S+?\.(?:md|yaml)", stdout).group(0)
+
+
+def new_filled(project, *args: str, today: str = DAY):
+    """`new`, then every placeholder of what it wrote filled in."""
+    result = new(project, *args, today=today)
+    assert result.returncode == 0, result.stderr
+    rel = written_path(result.stdout)
+    fill(project, rel)
+    return result
+
+
 def front_matter(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
 
@@ -42,12 +85,15 @@ def front_matter(path: Path) -> dict:
 
 
 def test_slug_is_pinyin_one_syllable_a_character_cut_at_a_hyphen():
-    assert slugify("青川市委党校举行开学典礼") == "qing-chuan-shi-wei-dang-xiao-ju-xing-kai-xue-dian"
+    assert slugify("青川市委党校举行开学典礼") == "qing-chuan-shi-wei-dang-xiao"  # 30 characters at most
+    assert slugify("青川市委党校举行开学典礼", limit=50) == "qing-chuan-shi-wei-dang-xiao-ju-xing-kai-xue-dian"
     assert slugify("读懂两个确立") == "du-dong-liang-ge-que-li"
-    assert slugify("银行行长到党校") == "yin-hang-hang-zhang-dao-dang-xiao"  # 行 read by its word
-    assert slugify("2026年 Python 入门：ＡＩ与“数字政府”") == "2026-nian-python-ru-men-ai-yu-shu-zi-zheng-fu"
+    assert slugify("银行行长到党校") == "yin-hang-hang-zhang-dao-dang"  # 行 read by its word; cut at 30
+    assert slugify("2026年 Python 入门：ＡＩ与“数字政府”") == "2026-nian-python-ru-men-ai-yu"
     assert slugify("！？、") == ""
-    assert slugify("习近平新时代中国特色社会主义思想的世界观和方法论") == "xi-jin-ping-xin-shi-dai-zhong-guo-te-se-she-hui"
+    assert slugify("习近平新时代中国特色社会主义思想的世界观和方法论") == "xi-jin-ping-xin-shi-dai-zhong"
+    assert all(len(slugify(title)) <= scaffold.SLUG_LENGTH == 30 for title in (
+        "习近平新时代中国特色社会主义思想的世界观和方法论", "青川市委党校举行开学典礼", "a" * 40))
 
 
 def test_instructor_id_is_surname_then_given_name():
@@ -67,22 +113,22 @@ def test_news(small):
     assert rel in result.stdout and f"/news/2026/{SLUG}/" in result.stdout
     text = small.path(rel).read_text(encoding="utf-8")
     assert "section: news-a  # 板块，写编号或中文名称，可选：news-a（学校要闻）、teach（教学培训）" in text
+    assert "请把这一段换成新闻正文" in text
+    fill(small, rel)
     item = next(n for n in small.load().news if n.title == "青川市委党校举行开学典礼")
     assert (item.date, item.section, item.source, item.draft) == (TODAY, "news-a", "original", False)
     assert item.url == f"news/2026/{SLUG}/"
 
 
 def test_news_with_slug_and_a_title_yaml_would_misread(small):
-    result = new(small, "news", "答记者问: 党校 #1 号", "--slug", "da-jizhe-wen")
-    assert result.returncode == 0, result.stderr
+    new_filled(small, "news", "答记者问: 党校 #1 号", "--slug", "da-jizhe-wen")
     item = next(n for n in small.load().news if n.slug == "da-jizhe-wen")
     assert item.title == "答记者问: 党校 #1 号"
     assert small.path(f"docs/news/2026/{DAY}-da-jizhe-wen.md").exists()
 
 
 def test_note_by_column_name(small):
-    result = new(small, "note", "读懂两个确立", "--column", "理论学习笔记")
-    assert result.returncode == 0, result.stderr
+    new_filled(small, "note", "读懂两个确立", "--column", "理论学习笔记")
     rel = f"docs/notes/col/{DAY}-du-dong-liang-ge-que-li.md"
     assert small.path(rel).exists()
     series = small.load().notes_by_column["col"]
@@ -96,7 +142,10 @@ def test_course_is_appended_keeping_the_file(small):
     assert result.returncode == 0, result.stderr
     after = small.path("data/courses.yaml").read_bytes()
     assert after.startswith(before) and len(after) > len(before)
-    assert "# 新增课程" in after[len(before):].decode("utf-8")
+    appended = after[len(before):].decode("utf-8")
+    assert "# 新增课程" in appended
+    assert "  instructors: [请填写授课教师的编号]" in appended and "i1" not in appended  # no real person credited
+    fill(small, "data/courses.yaml")
     records = yaml.safe_load(after)
     assert [r["id"] for r in records] == ["c1", "c2", "c3", "c4", "c5", "ershida-jiedu"]
     course = small.load().courses["ershida-jiedu"]
@@ -109,6 +158,11 @@ def test_instructor_is_appended_with_a_pinyin_id(small):
     result = new(small, "instructor", "林国栋")
     assert result.returncode == 0, result.stderr
     assert small.path("data/instructors.yaml").read_bytes().startswith(before)
+    appended = small.path("data/instructors.yaml").read_bytes()[len(before):].decode("utf-8")
+    for line in ("  kind: 请填写 full-time（专职）或 part-time（兼职）", "  category: 请填写师资类别",
+                 "  title: 请填写职务或职称", "  organization: 请填写工作单位", "  bio: 请填写个人简介"):
+        assert line in appended  # nothing stated about the person that the editor did not write
+    fill(small, "data/instructors.yaml")
     person = small.load().instructors["lin-guodong"]
     assert (person.name, person.kind, person.category, person.joined) == ("林国栋", "full-time", "校内教师", 2026)
 
@@ -116,7 +170,7 @@ def test_instructor_is_appended_with_a_pinyin_id(small):
 def test_appending_to_a_file_without_a_final_newline(small):
     text = small.path("data/instructors.yaml").read_text(encoding="utf-8").rstrip("\n")
     small.write("data/instructors.yaml", text)
-    assert new(small, "instructor", "林国栋").returncode == 0
+    new_filled(small, "instructor", "林国栋")
     assert small.path("data/instructors.yaml").read_text(encoding="utf-8").startswith(text + "\n")
     assert "lin-guodong" in small.load().instructors and "i3" in small.load().instructors
 
@@ -134,23 +188,59 @@ def test_bulletin_takes_the_next_issue_and_the_half_year(small):
     assert (bulletin.title, bulletin.issue, bulletin.period) == ("2026年下半年工作简报", 8, "2026H2")
     result = new(small, "bulletin", "2027年上半年工作简报", today="2027-03-01")
     assert result.returncode == 0, result.stderr
-    meta = front_matter(small.path("docs/bulletins/2027-nian-shang-ban-nian-gong-zuo-jian-bao.md"))
+    meta = front_matter(small.path("docs/bulletins/2027-nian-shang-ban-nian-gong.md"))
     assert (meta["issue"], meta["period"]) == (9, "2027H1")
 
 
-def test_every_kind_checks_and_builds(small):
+# each kind's placeholders, untouched: (field, placeholder) in the order written
+PLACEHOLDERS = {
+    "news": [("正文", "（请把这一段换成新闻正文。可以用「## 小标题」分段。）")],
+    "note": [("正文", "（请把这一段换成笔记正文。可以用「## 小标题」分段。）")],
+    "course": [("instructors", "请填写授课教师的编号"), ("summary", "请填写课程简介")],
+    "instructor": [("kind", "请填写 full-time（专职）或 part-time（兼职）"), ("category", "请填写师资类别"),
+                   ("title", "请填写职务或职称"), ("organization", "请填写工作单位"), ("bio", "请填写个人简介")],
+    "bulletin": [],  # its figures come from the macros: nothing to state
+}
+UNTOUCHED = [("news", "青川市委党校举行开学典礼"), ("note", "读懂两个确立", "--column", "col"),
+             ("course", "党性课新编"), ("instructor", "欧阳明"), ("bulletin", "2026年下半年工作简报")]
+
+
+def test_every_kind_untouched_fails_check_naming_each_placeholder(small):
+    expected = []
+    for kind, *args in UNTOUCHED:
+        result = new(small, kind, *args)
+        assert result.returncode == 0, (kind, result.stderr)
+        assert "「请填写…」" in result.stdout and "--slug" in result.stdout
+        rel = written_path(result.stdout)
+        lines = small.path(rel).read_text(encoding="utf-8").splitlines()
+        for field, placeholder in PLACEHOLDERS[kind]:
+            line = next(n for n, text in enumerate(lines, 1) if placeholder in text
+                        and (field == "正文" or text.lstrip("- ").startswith(f"{field}:")))
+            if field == "正文":
+                expected.append(f"{rel} 第 {line} 行，字段「正文」：还没有填写正文：请把「{placeholder}」这一段换成实际内容")
+            else:
+                label = MODELS[kind].label(field)
+                record = person_id(args[0]) if kind == "instructor" else slugify(args[0])
+                expected.append(f"{rel} 第 {line} 行，记录「{record}」，字段「{field}」：还没有填写{label}：请把「{placeholder}」换成实际内容")
+    problems = small.problems()
+    assert sorted(problems) == sorted(expected)  # each named once, and nothing else (no 「不符合要求」 beside it)
+    check = small.run("-m", "macros", "--today", DAY, "check")
+    assert check.returncode == 1
+    assert all(problem in check.stdout + check.stderr for problem in expected)
+
+
+def test_every_kind_checks_and_builds_once_filled(small):
     for args in [("news", "青川市委党校举行开学典礼"), ("note", "读懂两个确立", "--column", "col"),
                  ("course", "党性课新编"), ("instructor", "欧阳明"), ("bulletin", "2026年下半年工作简报"),
                  ("新闻", "教学培训新闻", "--today", DAY)]:
-        result = new(small, *args)
-        assert result.returncode == 0, (args, result.stderr)
+        new_filled(small, *args)
     check = small.run("-m", "macros", "--today", DAY, "check")
     assert check.returncode == 0, check.stderr
     assert "新闻 5 条" in check.stdout and "学习笔记 3 篇" in check.stdout and "课程 6 门" in check.stdout
     built = small.build()
     assert built.returncode == 0, built.stderr[-3000:]
     site = small.root / "site"
-    bulletin = (site / "bulletins" / "2026-nian-xia-ban-nian-gong-zuo-jian-bao" / "index.html").read_text(encoding="utf-8")
+    bulletin = (site / "bulletins" / "2026-nian-xia-ban-nian-gong" / "index.html").read_text(encoding="utf-8")
     assert "2026年下半年" in bulletin and "{{" not in bulletin and "编辑提示" not in bulletin
     assert (site / "news" / "2026" / SLUG / "index.html").exists()
     assert (site / "notes" / "col" / "du-dong-liang-ge-que-li" / "index.html").exists()
@@ -158,8 +248,8 @@ def test_every_kind_checks_and_builds(small):
 
 
 def test_same_slug_in_another_year_is_allowed(small):
-    assert new(small, "news", "开学典礼").returncode == 0
-    assert new(small, "news", "开学典礼", today="2027-01-05").returncode == 0
+    new_filled(small, "news", "开学典礼")
+    new_filled(small, "news", "开学典礼", today="2027-01-05")
     assert {n.url for n in small.load(dt.date(2027, 1, 5)).news} >= {
         "news/2026/kai-xue-dian-li/", "news/2027/kai-xue-dian-li/"}
 
@@ -208,7 +298,8 @@ def test_unknown_kind_is_a_usage_error(small):
 
 # Each case runs `create` in-process on a fresh copy of `small`; tests/starters/<case>.<ext> holds
 # the bytes it wrote (a new file's whole text, or what was appended to data/*.yaml), recorded
-# from the f-strings scaffold.py had before its starters became templates. After an intended
+# from the f-strings scaffold.py had before its starters became templates, and again when facts
+# became placeholders (「请填写…」) and slugs were cut at 30 characters. After an intended
 # change of a starter, record again: QC_RECORD_STARTERS=1 .venv/bin/python -m pytest -q
 # tests/test_scaffold.py -k written, and read the diff.
 EXPECTED = Path(__file__).parent / "starters"
@@ -263,7 +354,8 @@ _COMMENTED_FIELD = re.compile(r"^(\s*)# ((?:- )?([A-Za-z_]\w*):(?: .*)?)$")
 def drift(kind: str, rel: str, text: str) -> list[str]:
     """How the starter `text` of `kind` departs from its model: a field it writes (commented out
     or not) that the model does not read, a required field it does not write, or a record that,
-    with every commented-out field written, the model refuses."""
+    with every commented-out field written and every placeholder filled as an editor would
+    (`filled`: each 「请填写…」 replaced by a valid value), the model refuses."""
     model = MODELS[kind]
     block = text.split("---\n")[1] if rel.endswith(".md") else text  # the front matter, or the appended record
     lines = [_COMMENTED_FIELD.match(line) for line in block.splitlines()]
@@ -281,7 +373,7 @@ def drift(kind: str, rel: str, text: str) -> list[str]:
     problems = [f"{kind}: {name} is not a field of {model.__name__}" for name in sorted((written | commented) - inputs)]
     problems += [f"{kind}: {model.__name__}'s required {name} is not written" for name in sorted(required - written)]
     try:
-        model.model_validate(record(uncommented))
+        model.model_validate(record(filled(uncommented)))
     except pydantic.ValidationError as error:
         problems += [f"{kind}: with its comments written, {model.__name__} refuses "
                      f"{'.'.join(map(str, e['loc']))} ({e['type']})" for e in error.errors()]
@@ -303,7 +395,10 @@ def test_every_starter_writes_its_models_fields(small):
     # the choices the comments offer are the models' own
     assert f"category: 理论教育  # 课程类别：{'、'.join(COURSE_CATEGORIES)}\n" in starters["course"][1]
     assert f"format: 讲授式  # 教学形式：{'、'.join(COURSE_FORMATS)}\n" in starters["course"][1]
-    assert f"category: 校内教师  # 师资类别：{'、'.join(INSTRUCTOR_CATEGORIES)}\n" in starters["instructor"][1]
+    assert f"category: 请填写师资类别  # 师资类别：{'、'.join(INSTRUCTOR_CATEGORIES)}\n" in starters["instructor"][1]
+    # what the test fills in is a placeholder to the validation layer, and each is written by some starter
+    text = "".join(text for _rel, text in starters.values())
+    assert all(is_placeholder(placeholder) and placeholder in text for placeholder in FILLED)
 
 
 def test_a_starter_that_drifts_fails(small, tmp_path, monkeypatch):

@@ -1,16 +1,18 @@
 """New content from the command line: `python -m macros new KIND TITLE`.
 
 Writes a news item, study note or bulletin as a new file, or appends a course
-or instructor to its data file, with valid defaults and Chinese comments that
-tell the editor what to change. What it writes passes `python -m macros check`
-as it stands. Ids and file names come from the title in pinyin unless the
+or instructor to its data file, with Chinese comments that tell the editor what
+to change. Facts the code cannot know (a teacher's post, a course's teachers,
+the body of a news item) are written as placeholders beginning with 「请填写」,
+which `python -m macros check` names one by one: a starter left as it stands
+fails the check, so it cannot be published by accident. Ids and file names come from the title in pinyin unless the
 editor gives one. An id or file that already exists is refused and nothing is
 written; data files are only ever appended to, their existing bytes untouched.
 
 The text of each starter is a Jinja template in macros/templates/starters/
 (news.md, note.md, bulletin.md, course.yaml, instructor.yaml) that only
 displays: this module chooses every value (slug, section, issue, period, the
-first instructor and topic, the choices of models.py), refuses, and appends.
+first topic, the choices of models.py), refuses, and appends.
 Titles and names go through `scalar` (`_scalar`): YAML, not HTML, so nothing
 is escaped otherwise. tests/test_scaffold.py holds each starter to its model
 (the fields it writes, commented out or not, are the model's) and to the
@@ -40,7 +42,7 @@ KINDS = {"news": "新闻", "note": "学习笔记", "course": "课程", "instruct
 ALIASES = {"新闻": "news", "笔记": "note", "学习笔记": "note", "课程": "course", "师资": "instructor",
            "教师": "instructor", "老师": "instructor", "简报": "bulletin"}
 
-SLUG_LENGTH = 50  # characters; a longer pinyin slug is cut at a hyphen
+SLUG_LENGTH = 30  # characters; a longer pinyin slug is cut at a hyphen
 
 # two-character surnames, so that 欧阳明 becomes ouyang-ming and not ou-yangming
 _COMPOUND_SURNAMES = {
@@ -70,7 +72,9 @@ class Created:
         else:
             head = f"已新建{what}：{self.path}"
         return (f"{head}\n发布后的网址：/{self.url}\n"
-                "下一步：打开文件，按其中的中文注释修改内容；改好后运行 python -m macros check 检查，再提交。")
+                "下一步：打开文件，把每个「请填写…」换成实际内容，按其中的中文注释修改；"
+                "改好后运行 python -m macros check 检查（没填的会逐条列出），再提交。\n"
+                f"英文名「{self.id}」由标题的拼音生成，想换一个，可以删掉这次新建的内容，用 --slug 重新指定。")
 
 
 # --- ids from Chinese ------------------------------------------------------------
@@ -293,7 +297,7 @@ def _course(root: Path, title: str, today: dt.date, slug: str, _column) -> Creat
     instructors = _ids(_records(root, "instructors"))
     if not instructors:
         raise ScaffoldError("课程至少要有一位授课教师，但 data/instructors.yaml 里还没有老师，请先新建师资")
-    block = _starter("course.yaml", title=title, today=today, slug=slug, instructor=instructors[0],
+    block = _starter("course.yaml", title=title, today=today, slug=slug,
                      category=COURSE_CATEGORIES[0], categories=COURSE_CATEGORIES,
                      format=COURSE_FORMATS[0], formats=COURSE_FORMATS, topic=_first_topic(root))
     rel = _append(root, "courses", slug, block, "课程")
@@ -305,7 +309,7 @@ def _instructor(root: Path, title: str, today: dt.date, slug: str, _column) -> C
         raise ScaffoldError(f"data/instructors.yaml 里已经有编号为「{slug}」的老师（可能同名），编号不能重复，"
                             "请用 --slug 换一个，例如在后面加上数字")
     block = _starter("instructor.yaml", title=title, today=today, slug=slug,
-                     category=INSTRUCTOR_CATEGORIES[0], categories=INSTRUCTOR_CATEGORIES, topic=_first_topic(root))
+                     categories=INSTRUCTOR_CATEGORIES, topic=_first_topic(root))
     rel = _append(root, "instructors", slug, block, "师资")
     return Created("instructor", rel, slug, f"instructors/{slug}/")
 
