@@ -103,7 +103,7 @@ def _trim(tokens: list[str], limit: int = SLUG_LENGTH) -> str:
 
 
 def slugify(title: str, limit: int = SLUG_LENGTH) -> str:
-    """青川市委党校举行开学典礼 → qing-chuan-shi-wei-dang-xiao-ju-xing-kai-xue-dian (one syllable per
+    """青川市委党校举行开学典礼 → qing-chuan-shi-wei-dang-xiao (one syllable per
     character: without a word list, joining syllables into words guesses wrong too often)."""
     return _trim(_syllables(title), limit)
 
