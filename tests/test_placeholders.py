@@ -28,7 +28,7 @@ def test_several_placeholders_each_named(small):
     small.edit("data/instructors.yaml", "  category: 校内教师", "  category: 请填写师资类别\n  bio: 请填写个人简介")
     assert small.problems() == [
         "data/instructors.yaml 第 4 行，记录「i1」，字段「category」：还没有填写师资类别：请把「请填写师资类别」换成实际内容",
-        "data/instructors.yaml 第 5 行，记录「i1」，字段「bio」：还没有填写简介：请把「请填写个人简介」换成实际内容"]
+        "data/instructors.yaml 第 5 行，记录「i1」，字段「bio」：还没有填写个人简介：请把「请填写个人简介」换成实际内容"]
 
 
 def test_the_starters_body_paragraph(small):

@@ -268,7 +268,7 @@ class Instructor(Record):
     organization: str = Field("", description="工作单位")
     expertise: Refs = Field(default_factory=list, description="擅长专题")
     joined: Year = Field(description="入库年份")
-    bio: str = Field("", description="简介")
+    bio: str = Field("", description="个人简介")
     photo: Optional[str] = Field(None, description="照片")
 
 
