@@ -93,13 +93,13 @@ def test_build_page_writes_nothing_for_empty_output_and_says_so(tmp_path, caplog
     env = config.theme.get_env()
     skipped = files.get_file_from_path("a.md")
     skipped.page.meta["template"] = parallel.SKIP_TEMPLATE
-    with caplog.at_level(logging.INFO, logger="mkdocs.commands.build"):
+    with caplog.at_level(logging.INFO, logger=build.log.name):  # mkdocs.… or, on ProperDocs, properdocs.…
         for file in pages:
             build._build_page(file.page, config, pages, nav, env, excluded=False)
     assert Path(files.get_file_from_path("index.md").abs_dest_path).is_file()
     assert not Path(skipped.abs_dest_path).exists(), \
         depends("Page skipped", "a page whose template renders nothing was written")
-    said = [r for r in caplog.records if r.name == "mkdocs.commands.build" and r.levelno == logging.INFO]
+    said = [r for r in caplog.records if r.name == build.log.name and r.levelno == logging.INFO]
     assert any(not parallel._NotSkipped({"a.md"}).filter(r) for r in said), \
         depends("Page skipped", f"MkDocs said {[r.getMessage() for r in said]} (parallel._NotSkipped no longer hides it)")
 
@@ -165,7 +165,7 @@ def macros_page(tmp_path):
     def run(text: str, on_error_fail: bool = False, then=None) -> str:
         (tmp_path / "docs/index.md").write_text(text, encoding="utf-8")
         (tmp_path / "mkdocs.yml").write_text(
-            f"site_name: t\ntheme:\n  name: mkdocs\nplugins:\n  - macros:\n      on_error_fail: {str(on_error_fail).lower()}\n",
+            f"site_name: t\ntheme:\n  name: material\nplugins:\n  - macros:\n      on_error_fail: {str(on_error_fail).lower()}\n",
             encoding="utf-8")
         config = load_config(str(tmp_path / "mkdocs.yml"))
         config.plugins.on_startup(command="build", dirty=False)
