@@ -214,10 +214,12 @@ def _same_slug(folder: Path, slug: str) -> Path | None:
     return None
 
 
-def _first_topic(root: Path) -> str | None:
-    """The school's own first topic, for the starters' 「例如 [编号]」 (none: they say how to write one)."""
+def _topic_example(root: Path) -> str:
+    """「例如 [编号]」 with the school's own first topic (none: how to write one)."""
     topics = _records(root, "topics")
-    return str(topics[0]["id"]) if topics and topics[0].get("id") else None
+    if topics and topics[0].get("id"):
+        return f"例如 [{topics[0]['id']}]"
+    return "例如 [专题编号]，专题写在 data/topics.yaml"
 
 
 def _news(root: Path, title: str, today: dt.date, slug: str, _column) -> Created:
@@ -231,7 +233,8 @@ def _news(root: Path, title: str, today: dt.date, slug: str, _column) -> Created
                             "请用 --slug 换一个")
     rel = f"docs/news/{today.year}/{today.isoformat()}-{slug}.md"
     _new_file(root, rel, _starter("news.md", title=title, today=today, slug=slug, section=sections[0]["id"],
-                                  sections=sections, topic=_first_topic(root)))
+                                  choices="、".join(f"{x.get('id')}（{x.get('name')}）" for x in sections),
+                                  topic_example=_topic_example(root)))
     return Created("news", rel, slug, f"news/{today.year}/{slug}/")
 
 
@@ -252,7 +255,7 @@ def _note(root: Path, title: str, today: dt.date, slug: str, column: str | None)
     author = editor[-1] if editor else "作者姓名"
     rel = f"docs/notes/{column_id}/{today.isoformat()}-{slug}.md"
     _new_file(root, rel, _starter("note.md", title=title, today=today, slug=slug, column=found, author=author,
-                                  topic=_first_topic(root)))
+                                  topic_example=_topic_example(root)))
     return Created("note", rel, slug, f"notes/{column_id}/{slug}/")
 
 
@@ -299,7 +302,7 @@ def _course(root: Path, title: str, today: dt.date, slug: str, _column) -> Creat
         raise ScaffoldError("课程至少要有一位授课教师，但 data/instructors.yaml 里还没有老师，请先新建师资")
     block = _starter("course.yaml", title=title, today=today, slug=slug,
                      category=COURSE_CATEGORIES[0], categories=COURSE_CATEGORIES,
-                     format=COURSE_FORMATS[0], formats=COURSE_FORMATS, topic=_first_topic(root))
+                     format=COURSE_FORMATS[0], formats=COURSE_FORMATS, topic_example=_topic_example(root))
     rel = _append(root, "courses", slug, block, "课程")
     return Created("course", rel, slug, f"courses/{slug}/")
 
@@ -309,7 +312,7 @@ def _instructor(root: Path, title: str, today: dt.date, slug: str, _column) -> C
         raise ScaffoldError(f"data/instructors.yaml 里已经有编号为「{slug}」的老师（可能同名），编号不能重复，"
                             "请用 --slug 换一个，例如在后面加上数字")
     block = _starter("instructor.yaml", title=title, today=today, slug=slug,
-                     categories=INSTRUCTOR_CATEGORIES, topic=_first_topic(root))
+                     categories=INSTRUCTOR_CATEGORIES, topic_example=_topic_example(root))
     rel = _append(root, "instructors", slug, block, "师资")
     return Created("instructor", rel, slug, f"instructors/{slug}/")
 
