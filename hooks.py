@@ -25,8 +25,7 @@ state = STATE  # everything one event leaves for the next (macros/engine/state.p
 
 
 def on_startup(command, dirty):
-    state.serving = command == "serve"
-    set_preview(state.serving)
+    set_preview(command == "serve")  # state.serving
     if state.serving and dirty:
         state.generated_dir = Path(tempfile.mkdtemp(prefix="qc-preview-"))
 

@@ -13,7 +13,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import yaml
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,10 +64,13 @@ def write(target: Path, title: str, subtitle: str | None, text: bool = True) -> 
 
 def school(root: Path = ROOT) -> tuple[str, str | None]:
     """The name and the line under it, from mkdocs.yml: site_name and extra.filing.organizer."""
-    config = yaml.safe_load("\n".join(line for line in (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
-                                      if "!!python" not in line)) or {}
-    filing = (config.get("extra") or {}).get("filing") or {}
-    return str(config.get("site_name") or ""), filing.get("organizer") or None
+    if str(ROOT) not in sys.path:  # run as a script (tools/ first on the path) or loaded by `init`
+        sys.path.insert(0, str(ROOT))
+    from macros.content import config  # the project's one reader of mkdocs.yml
+
+    settings = config.read(root)
+    filing = settings.extra.get("filing") or {}
+    return settings.site_name, (filing.get("organizer") or None) if hasattr(filing, "get") else None
 
 
 def main(argv: list[str] | None = None) -> int:
