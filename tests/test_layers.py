@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import grimp
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT = Path(sys.executable).with_name("lint-imports")
@@ -33,20 +34,16 @@ def _copy(tmp_path: Path) -> Path:
     return target
 
 
-def test_a_lower_layer_importing_a_higher_one_breaks_the_contract(tmp_path):
+@pytest.mark.parametrize("module, line, broken", [
+    ("content/clock.py", "from ..output import pages", "macros.content.clock -> macros.output.pages"),
+    ("index/stats.py", "import mkdocs.config", "macros.index.stats -> mkdocs"),
+], ids=["a-lower-layer-imports-a-higher-one", "mkdocs-outside-the-engine"])
+def test_a_planted_import_breaks_the_contract(tmp_path, module, line, broken):
     copy = _copy(tmp_path)
-    clock = copy / "macros" / "content" / "clock.py"
-    clock.write_text(clock.read_text(encoding="utf-8") + "\nfrom ..output import pages  # noqa\n", encoding="utf-8")
+    path = copy / "macros" / module
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{line}  # noqa\n", encoding="utf-8")
     result = lint(copy)
-    assert result.returncode == 1 and "macros.content.clock -> macros.output.pages" in result.stdout, result.stdout
-
-
-def test_mkdocs_outside_the_engine_breaks_the_contract(tmp_path):
-    copy = _copy(tmp_path)
-    stats = copy / "macros" / "index" / "stats.py"
-    stats.write_text(stats.read_text(encoding="utf-8") + "\nimport mkdocs.config  # noqa\n", encoding="utf-8")
-    result = lint(copy)
-    assert result.returncode == 1 and "macros.index.stats -> mkdocs" in result.stdout, result.stdout
+    assert result.returncode == 1 and broken in result.stdout, result.stdout
 
 
 def cycles(graph, modules: set[str]) -> list[list[str]]:
