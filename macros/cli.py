@@ -79,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     wechat = commands.add_parser("wechat", help="生成一篇新闻或学习笔记的公众号版（可粘贴到公众号编辑器的 HTML）")
     wechat.add_argument("path", metavar="PATH", help="文章的 Markdown 文件，例如 docs/news/2025/2025-01-14-gongzuo-huiyi.md")
     wechat.add_argument("-o", "--output", metavar="FILE", help="写入这个文件（默认输出到屏幕）")
+    desk_config = commands.add_parser("desk-config", help="生成编辑台（/admin/）的配置 config.yml（由数据模型生成）")
+    desk_config.add_argument("-o", "--output", metavar="FILE", help="写入这个文件（默认输出到屏幕）")
+    desk_site = commands.add_parser("desk", help="把编辑台放进已生成的网站：SITE_DIR/admin/（需要先 npm ci）")
+    desk_site.add_argument("--site-dir", default="site", help="已生成的网站目录，默认 site")
     start = commands.add_parser("init", help="从演示网站建立本校的空网站：改 mkdocs.yml 的学校信息，删除演示内容",
                                 description="从演示网站建立本校的空网站。没有给出的选项，在终端上会逐项询问。")
     for question, option, attribute, _ in school.QUESTIONS:
@@ -111,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         return _inspect(args)
     if args.command == "wechat":
         return _wechat(args)
+    if args.command in ("desk-config", "desk"):
+        return _desk(args)
 
     try:
         site = _site(args)
@@ -155,6 +161,24 @@ def _inspect(args) -> int:
     else:
         print(result.text())
     return 0 if result.passed else 1
+
+
+def _desk(args) -> int:
+    from .editorial import desk
+    root = Path(args.root)
+    if args.command == "desk-config":
+        text = desk.dump(desk.config(root, args.config_file))
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    missing = desk.write(root, root / args.site_dir, args.config_file)
+    for line in missing:
+        print(line, file=sys.stderr)
+    if not missing:
+        print(f"编辑台已放进 {args.site_dir}/admin/")
+    return 0  # a site without the desk is still a site: said, not failed
 
 
 def _kind(value: str) -> str:
