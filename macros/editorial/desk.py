@@ -148,10 +148,10 @@ class Kind:
 
 def kinds(root: Path) -> list[Kind]:
     """Every record kind an editor writes: the pages first, then the data files of load.py."""
-    pages = [Kind("news", "新闻", m.NewsItem, folder="docs/news", path="{{year}}/{{year}}-{{month}}-{{day}}-{{slug}}")]
+    pages = [Kind("news", "新闻", m.NewsItem, folder="docs/news", path="{{fields.date | date('YYYY')}}/{{fields.date | date('YYYY-MM-DD')}}-{{slug}}")]
     for column_id, column_name in _columns(root):
         pages.append(Kind(f"notes-{column_id}", f"学习笔记·{column_name}", m.Note, folder=f"docs/notes/{column_id}",
-                          path="{{year}}-{{month}}-{{day}}-{{slug}}"))
+                          path="{{fields.date | date('YYYY-MM-DD')}}-{{slug}}"))
     pages.append(Kind("bulletins", "简报", m.Bulletin, folder="docs/bulletins", path="{{slug}}"))
     data = [Kind(name, what, model, file=f"data/{name}.yaml") for name, (model, what) in DATA_FILES.items()]
     return pages + data
@@ -187,6 +187,8 @@ def field(name: str, info: FieldInfo, kind: str) -> dict:
     if hint:
         out["hint"] = hint
     out.update(widget(name, info.annotation, info, kind))
+    if out["widget"] == "object" and not any(f["required"] for f in out["fields"]):
+        out["required"] = True  # shown open, not behind an "add" box: 三审's steps are filled one by one
     if not out["required"] and info.default is not PydanticUndefined and info.default not in (None, "", [], False):
         out["default"] = info.default
     return out
@@ -208,7 +210,7 @@ def widget(name: str, annotation: Any, info: FieldInfo, kind: str) -> dict:
     if name == "id":
         return {"widget": "string", "pattern": ID_PATTERN}
     if name in ("cover", "photo"):
-        return {"widget": "image"}
+        return {"widget": "image", "accept": "image/jpeg,image/png,image/webp"}  # what load.py accepts
     if base is m.ReviewStep:  # a step is signed with the reviewer's name (models.to_step reads it)
         return {"widget": "string"}
     if isinstance(base, type) and issubclass(base, BaseModel):
@@ -323,7 +325,7 @@ def collection(kind: Kind) -> dict:
                              "hint": "正文。小标题用「## 」开头；图片可直接插入"}],
     }
     if kind.model is m.NewsItem:  # a cover is written relative to the news file: images/kaixue.jpg
-        out["media_folder"] = "images"
+        out["media_folder"] = "../images"
         out["public_folder"] = "images"
     return out
 
@@ -362,6 +364,8 @@ def config(root: Path | str, config_file: str = configuration.DEFAULT_FILE) -> d
         "app_title": f"{settings.site_name or '网站'} 编辑台",
         **({"site_url": site_url, "display_url": site_url} if site_url else {}),
         "slug": {"encoding": "ascii", "clean_accents": True},
+        # a field left empty is left out of the file, as an editor writing it by hand would
+        "output": {"omit_empty_optional_fields": True},
         "collections": [collection(kind) for kind in kinds(root)],
     }
 
