@@ -60,7 +60,7 @@ REFERENCES = {
     "section": "sections",
 }
 # Shown as a larger box, not one line.
-LONG_TEXT = {"summary", "bio", "description", "internal"}
+LONG_TEXT = {"summary", "bio", "description"}
 # The id of a record: the pattern `_id` in models.py checks, told in the form before saving.
 ID_PATTERN = [m.ID_PATTERN.pattern, "只能用小写英文字母、数字和短横线「-」，例如 xi-thought-01"]
 
@@ -70,7 +70,7 @@ ID_PATTERN = [m.ID_PATTERN.pattern, "只能用小写英文字母、数字和短�
 HINTS: dict[str, dict[str, str]] = {
     "*": {
         "id": "网址用的英文或拼音，小写字母、数字加短横线；定了就不要再改，别处靠它找到这一条",
-        "internal": "编辑内部备注（如联系电话、续聘提醒），网站上不会显示",
+        "internal": "编辑内部备注，如 联系人、备注、续聘提醒：每项一行，网站上不会显示",
         "topics": "从专题列表中选择，可选多个",
     },
     "courses": {
@@ -209,6 +209,8 @@ def widget(name: str, annotation: Any, info: FieldInfo, kind: str) -> dict:
                 **({"min": _min_length(info)} if base is list and _min_length(info) else {})}
     if name == "id":
         return {"widget": "string", "pattern": ID_PATTERN}
+    if name == "internal":  # written as 联系人: …, 备注: … (EDITING.md); a text box would drop such a note
+        return {"widget": "keyvalue", "key_label": "事项", "value_label": "内容"}
     if name in ("cover", "photo"):
         return {"widget": "image", "accept": "image/jpeg,image/png,image/webp"}  # what load.py accepts
     if base is m.ReviewStep:  # a step is signed with the reviewer's name (models.to_step reads it)
@@ -383,13 +385,16 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
-def write(root: Path | str, site_dir: Path | str, config_file: str = configuration.DEFAULT_FILE) -> list[str]:
+def write(root: Path | str, site_dir: Path | str, config_file: str = configuration.DEFAULT_FILE,
+          modules: Path | str | None = None) -> list[str]:
     """Put the desk into a built site (site/admin/): the page, the shim, the configuration and
-    the CMS from node_modules. Returns what it could not do (the CMS not installed), in Chinese."""
+    the CMS from node_modules (under `modules`, by default the project root). Returns what it
+    could not do (the CMS not installed), in Chinese; writes nothing outside SITE_DIR/admin/."""
     root, site = Path(root), Path(site_dir)
     admin = site / "admin"
-    package = root / CMS_PACKAGE
-    if not (package / CMS_SCRIPT).is_file() or not all((root / font).is_file() for font in CDN_FONTS.values()):
+    modules = Path(modules) if modules is not None else root
+    package = modules / CMS_PACKAGE
+    if not (package / CMS_SCRIPT).is_file() or not all((modules / font).is_file() for font in CDN_FONTS.values()):
         if admin.exists():
             shutil.rmtree(admin)
         return [f"没有生成编辑台 /admin/：找不到 {CMS_PACKAGE}（请先运行 `npm ci`，或 `make desk-assets`）"]
@@ -403,7 +408,7 @@ def write(root: Path | str, site_dir: Path | str, config_file: str = configurati
         shutil.copyfile(package / name, target)
     (admin / "fonts").mkdir(exist_ok=True)
     for font in CDN_FONTS.values():
-        shutil.copyfile(root / font, admin / "fonts" / Path(font).name)
+        shutil.copyfile(modules / font, admin / "fonts" / Path(font).name)
     (admin / "sveltia-cms.js").write_text(local_script((package / CMS_SCRIPT).read_text(encoding="utf-8")),
                                           encoding="utf-8")
     return []

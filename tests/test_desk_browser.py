@@ -1,0 +1,251 @@
+"""The editors' desk (/admin/) driven in Chromium as an editor uses it, offline.
+
+The desk runs in its local mode ("使用本地仓库"): Sveltia CMS reads and writes a folder the editor
+picks with the browser's File System Access API. Playwright cannot click a system folder dialog,
+so the one thing stubbed is `showDirectoryPicker`: it returns a folder of the browser's private
+file system (OPFS) holding a copy of the `small` school. Everything else is the real CMS on the
+real generated configuration: the forms are filled with clicks and keys, Chinese is typed through
+IME composition events (CDP Input.imeSetComposition, then Input.insertText), a cover photo is
+uploaded through the image field, teachers are picked from the list. What the CMS wrote is then
+copied back into the project, committed to its Git repository, and must pass `check` and the
+strict build. Every request to another host is refused and recorded: none may be attempted.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import http.server
+import re
+import struct
+import subprocess
+import threading
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from macros.editorial import desk
+
+pytestmark = pytest.mark.browser
+
+SEED = """async (files) => {
+  const root = await navigator.storage.getDirectory();
+  try { await root.removeEntry('repo', {recursive: true}); } catch (error) {}
+  const repo = await root.getDirectoryHandle('repo', {create: true});
+  for (const [path, data] of Object.entries(files)) {
+    const parts = path.split('/');
+    let folder = repo;
+    for (const part of parts.slice(0, -1)) folder = await folder.getDirectoryHandle(part, {create: true});
+    const writable = await (await folder.getFileHandle(parts.at(-1), {create: true})).createWritable();
+    await writable.write(Uint8Array.from(atob(data), c => c.charCodeAt(0)));
+    await writable.close();
+  }
+}"""
+READ = """async () => {
+  const out = {};
+  async function walk(folder, prefix) {
+    for await (const [name, handle] of folder.entries()) {
+      if (handle.kind === 'directory') { await walk(handle, prefix + name + '/'); continue; }
+      const bytes = new Uint8Array(await (await handle.getFile()).arrayBuffer());
+      let text = '';
+      for (const byte of bytes) text += String.fromCharCode(byte);
+      out[prefix + name] = btoa(text);
+    }
+  }
+  await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle('repo'), '');
+  return out;
+}"""
+PICKER = "window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('repo');"
+KEY_PATHS = "() => [...document.querySelectorAll('section.field[data-key-path]')].map(e => e.dataset.keyPath)"
+
+
+def photo() -> bytes:
+    """A 64×48 red PNG: a cover photo."""
+    raw = b"".join(b"\x00" + bytes([200, 30, 30]) * 64 for _ in range(48))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 48, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def desk_site(small, tmp_path):
+    """The small school with its desk, served on 127.0.0.1; its files as the CMS will see them."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>站点</title>", encoding="utf-8")
+    assert desk.write(small.root, site, modules=ROOT) == [], "the desk needs `npm ci` (make desk-assets)"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    paths = [small.path("mkdocs.yml"), *small.path("docs").rglob("*"), *small.path("data").rglob("*")]
+    files = {str(p.relative_to(small.root)): base64.b64encode(p.read_bytes()).decode() for p in paths if p.is_file()}
+    files[".git/HEAD"] = base64.b64encode(b"ref: refs/heads/main\n").decode()  # a repository's root
+    yield small, f"http://127.0.0.1:{server.server_address[1]}", files
+    server.shutdown()
+
+
+def ime(cdp, composing: list[str], text: str) -> None:
+    """Type Chinese as a pinyin IME does: the composition grows, then the characters are committed."""
+    for partial in composing:
+        cdp.send("Input.imeSetComposition", {"text": partial, "selectionStart": len(partial), "selectionEnd": len(partial)})
+    cdp.send("Input.insertText", {"text": text})
+
+
+class Desk:
+    def __init__(self, page, cdp):
+        self.page, self.cdp = page, cdp
+
+    def field(self, key: str):
+        """The editor's field at a key path (title, review.first, courses.5.instructors); the CMS
+        draws fields as they scroll into view, so scroll until it is there."""
+        found = self.page.locator(f'section.field[data-key-path="{key}"]')
+        for _ in range(20):
+            if found.count():
+                found.scroll_into_view_if_needed()
+                return found
+            self.page.mouse.move(300, 500)
+            self.page.mouse.wheel(0, 500)
+            self.page.wait_for_timeout(100)
+        return found
+
+    def type(self, key: str, composing: list[str], text: str) -> None:
+        self.field(key).locator("input, [contenteditable=true]").first.click()
+        ime(self.cdp, composing, text)
+        self.page.wait_for_timeout(150)
+
+    def fill(self, key: str, text: str) -> None:
+        self.field(key).locator("input").first.fill(text)
+
+    def choose(self, key: str, option: str) -> None:
+        self.field(key).get_by_role("combobox").click()
+        self.page.get_by_role("option", name=option).click()
+
+    def add(self, kind: str) -> str:
+        """Add a record to a data file's list; its key path (courses.5)."""
+        self.field(kind).get_by_role("button", name=re.compile("添加")).last.click()
+        self.page.wait_for_timeout(200)
+        return f"{kind}.{max(int(k.split('.')[1]) for k in self.page.evaluate(KEY_PATHS) if k.startswith(kind + '.'))}"
+
+    def save(self) -> None:
+        self.page.get_by_role("button", name="保存").click()
+
+
+def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site, browser, tmp_path):
+    project, origin, files = desk_site
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project.root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project.root, check=True)
+    git = ["git", "-c", "user.name=编辑", "-c", "user.email=desk@example.cn"]
+    subprocess.run(git + ["commit", "-qm", "学校网站"], cwd=project.root, check=True)
+    (tmp_path / "cover.png").write_bytes(photo())
+
+    attempted: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    context.route(lambda url: not url.startswith(origin + "/"),
+                  lambda route: (attempted.append(route.request.url), route.abort("blockedbyclient")))
+    context.add_init_script(PICKER)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(origin + "/index.html")
+    page.evaluate(SEED, files)
+    page.goto(origin + "/admin/")
+    page.get_by_text("使用本地仓库").click()
+    cms = Desk(page, context.new_cdp_session(page))
+
+    # a news item: Chinese title and body by IME, a section and a topic picked, 三审 signed, a cover
+    page.get_by_role("button", name="创建新条目").click()
+    cms.type("title", ["x", "xi", "xiao", "xiaoyuan"], "校园")
+    cms.type("title", ["x", "xin", "xinwen"], "新闻")
+    cms.fill("date", "2023-09-01")
+    cms.field("section").get_by_role("radio").first.click()
+    cms.field("topics").get_by_role("checkbox").first.click()
+    cms.fill("review.first", "张敏")
+    cms.fill("review.second", "许慧敏")
+    cms.fill("review.final", "林国栋")
+    cms.field("cover").locator("input[type=file]").first.set_input_files(tmp_path / "cover.png")
+    cms.type("body", ["kai", "kaixue"], "开学典礼在礼堂举行，")
+    cms.type("body", ["xue", "xueyuan"], "学员代表发言。")
+    page.get_by_role("textbox", name="别名").fill("kaixue")
+    page.screenshot(path=tmp_path / "desk-news-1280.png")
+    cms.save()
+    page.get_by_text("条目已保存").first.wait_for()
+
+    # a mistake: no title. The CMS refuses to save, in Chinese
+    page.goto(origin + "/admin/#/collections/news/new")
+    cms.fill("date", "2023-09-02")
+    cms.field("section").get_by_role("radio").first.click()
+    cms.type("body", ["zheng", "zhengwen"], "正文")
+    page.get_by_role("textbox", name="别名").fill("wu-biaoti")
+    cms.save()
+    page.get_by_text(re.compile("有 1 个字段存在错误")).first.wait_for()
+    assert cms.field("title").get_by_text("此字段为必填项").count() == 1
+    page.screenshot(path=tmp_path / "desk-refused-1280.png")
+
+    # a new teacher, then a course taught by that teacher, picked from the list
+    page.goto(origin + "/admin/#/collections/instructors/entries/instructors")
+    new = cms.add("instructors")
+    cms.fill(f"{new}.id", "zhang-wei")
+    cms.type(f"{new}.name", ["zh", "zhang", "zhangwei"], "张伟")
+    cms.field(f"{new}.kind").get_by_role("radio", name="专职").click()
+    cms.choose(f"{new}.category", "专家学者")
+    cms.fill(f"{new}.joined", "2024")
+    cms.save()
+    page.get_by_text("条目已保存").first.wait_for()
+    page.goto(origin + "/admin/#/collections/courses/entries/courses")
+    new = cms.add("courses")
+    cms.fill(f"{new}.id", "xin-kecheng")
+    cms.type(f"{new}.title", ["dang", "dangxing"], "党性修养")
+    cms.choose(f"{new}.category", "党性教育")
+    cms.choose(f"{new}.format", "讲授式")
+    cms.fill(f"{new}.hours", "2")
+    cms.field(f"{new}.instructors").get_by_role("checkbox", name="张伟").click()
+    cms.fill(f"{new}.since", "2024")
+    cms.save()
+    page.get_by_text("条目已保存").first.wait_for()
+
+    page.goto(origin + "/admin/#/collections/news")
+    page.get_by_text("校园新闻").first.wait_for()
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.wait_for_timeout(300)
+    page.screenshot(path=tmp_path / "desk-list-360.png")
+    page.goto(origin + "/admin/#/collections/news/new")
+    cms.field("title").wait_for()
+    page.screenshot(path=tmp_path / "desk-news-360.png")
+    written = {path: base64.b64decode(data) for path, data in page.evaluate(READ).items()}
+    context.close()
+
+    assert attempted == [], f"the desk asked other hosts: {attempted}"
+    assert errors == []
+    changed = {path for path, data in written.items() if files.get(path) is None or base64.b64decode(files[path]) != data}
+    assert changed == {"docs/news/2023/2023-09-01-kaixue.md", "docs/news/2023/images/cover.png",
+                       "data/instructors.yaml", "data/courses.yaml"}, changed
+    for path in changed:
+        project.path(path).parent.mkdir(parents=True, exist_ok=True)
+        project.path(path).write_bytes(written[path])
+    news = project.path("docs/news/2023/2023-09-01-kaixue.md").read_text(encoding="utf-8")
+    assert "title: 校园新闻" in news and "cover: images/cover.png" in news and "开学典礼在礼堂举行，学员代表发言。" in news
+    assert "SECRET-PHONE" in project.path("data/instructors.yaml").read_text(encoding="utf-8"), \
+        "a record's internal note was lost when the desk rewrote the file"
+    subprocess.run(["git", "add", "-A"], cwd=project.root, check=True)
+    subprocess.run(git + ["commit", "-qm", "编辑台"], cwd=project.root, check=True)
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=project.root, capture_output=True, text=True)
+    assert status.stdout == ""
+
+    site = project.load()
+    course = site.courses["xin-kecheng"]
+    assert course.instructors == ["zhang-wei"] and course.title == "党性修养"
+    assert site.instructors["zhang-wei"].name == "张伟"
+    item = next(n for n in site.news if n.slug == "kaixue")
+    assert item.review and item.review.final and item.review.final.name == "林国栋" and item.cover_file
+    built = project.build()
+    assert built.returncode == 0, built.stderr[-3000:]
+    page_html = (project.root / "site" / "news" / "2023" / "kaixue" / "index.html").read_text(encoding="utf-8")
+    assert "校园新闻" in page_html and "学员代表发言" in page_html
