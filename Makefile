@@ -32,6 +32,7 @@ $(BIN)/.installed: $(REQUIREMENTS)
 build: $(BIN)/.installed
 	$(BIN)/python -m macros check
 	$(BIN)/$(ENGINE) build --strict --clean --site-dir site --config-file mkdocs.yml
+	$(BIN)/python -m macros desk --site-dir site
 
 test: $(BIN)/.installed browser server-tools
 	$(BIN)/python -m pytest -q tests
@@ -64,6 +65,19 @@ node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "make audit needs Node.js and npm: run \`sudo apt-get install nodejs npm\`" >&2; exit 1; }
 	npm ci --loglevel=error --no-audit --no-fund
 	touch $@
+
+.PHONY: desk desk-assets
+
+# The editors' desk (/admin/, Sveltia CMS pinned in package.json): `make build` adds it to site/
+# when node_modules/ holds the CMS and says so when it does not; this installs it first.
+desk-assets: $(BIN)/.installed node_modules/.installed
+	$(BIN)/python -m macros desk --site-dir site
+
+# The desk on this computer, for a school without a Git server: open the address in Chrome or
+# Edge, press 使用本地仓库 and choose this folder; the desk writes the files here (OPERATIONS.md).
+desk: build desk-assets
+	@echo "编辑台：http://127.0.0.1:$(PORT)/admin/ （用 Chrome 或 Edge 打开；按 Ctrl+C 结束）"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site $(PORT)
 
 # Lighthouse (mobile, default throttling) on every page type: a table of scores and weights.
 # A report: low scores do not fail it; Lighthouse failing to run does.

@@ -56,6 +56,8 @@ READ = """async () => {
   await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle('repo'), '');
   return out;
 }"""
+VIOLATIONS = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+              "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
 PICKER = "window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('repo');"
 KEY_PATHS = "() => [...document.querySelectorAll('section.field[data-key-path]')].map(e => e.dataset.keyPath)"
 
@@ -70,7 +72,22 @@ def photo() -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+def admin_csp() -> str:
+    """The Content-Security-Policy deploy/nginx/admin.conf sends for /admin/, its variable filled in."""
+    conf = (ROOT / "deploy" / "nginx" / "admin.conf").read_text(encoding="utf-8")
+    policy = re.search(r'add_header Content-Security-Policy "([^"]+)"', conf).group(1)
+    git = re.search(r'set \$qcdx_desk_git "([^"]+)"', conf).group(1)
+    return policy.replace("$qcdx_desk_git", git)
+
+
+class _Desk(http.server.SimpleHTTPRequestHandler):
+    """Serves the site as nginx would the desk: /admin/ with admin.conf's CSP."""
+
+    def end_headers(self):
+        if self.path.startswith("/admin/"):
+            self.send_header("Content-Security-Policy", admin_csp())
+        super().end_headers()
+
     def log_message(self, *args):
         pass
 
@@ -82,7 +99,7 @@ def desk_site(small, tmp_path):
     site.mkdir()
     (site / "index.html").write_text("<!doctype html><title>站点</title>", encoding="utf-8")
     assert desk.write(small.root, site, modules=ROOT) == [], "the desk needs `npm ci` (make desk-assets)"
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Desk, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     paths = [small.path("mkdocs.yml"), *small.path("docs").rglob("*"), *small.path("data").rglob("*")]
     files = {str(p.relative_to(small.root)): base64.b64encode(p.read_bytes()).decode() for p in paths if p.is_file()}
@@ -151,6 +168,7 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     context.route(lambda url: not url.startswith(origin + "/"),
                   lambda route: (attempted.append(route.request.url), route.abort("blockedbyclient")))
     context.add_init_script(PICKER)
+    context.add_init_script(VIOLATIONS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -220,6 +238,7 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     cms.field("title").wait_for()
     page.screenshot(path=tmp_path / "desk-news-360.png")
     written = {path: base64.b64decode(data) for path, data in page.evaluate(READ).items()}
+    assert page.evaluate("window.__csp") == [], "the desk broke admin.conf's CSP"
     context.close()
 
     assert attempted == [], f"the desk asked other hosts: {attempted}"

@@ -1,0 +1,215 @@
+"""The desk's configuration (admin/config.yml) against the models it is generated from.
+
+The forms and the validation must not drift: every field an editor may write has a form field
+and no form field writes a field the models refuse; every select offers exactly the values
+validation accepts (checked by validating each option, and a value outside them, through pydantic,
+not through the generator's own reading of the choices); relations point at a collection with
+ids. The configuration read back is the one written (YAML text), as the CMS reads it.
+"""
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from conftest import FIXTURES, ROOT
+from macros.content import models as m
+from macros.editorial import desk
+from macros.index import load as loader
+
+SMALL = FIXTURES / "small"
+
+
+def written(root: Path = SMALL) -> dict:
+    return yaml.safe_load(desk.dump(desk.config(root)))
+
+
+def forms(config: dict) -> dict[str, list[dict]]:
+    """collection name → its record's form fields (the list inside a data file's collection)."""
+    out = {}
+    for collection in config["collections"]:
+        if "files" in collection:
+            (root_list,) = collection["files"][0]["fields"]
+            assert root_list["root"] is True and root_list["widget"] == "list"
+            out[collection["name"]] = root_list["fields"]
+        else:
+            out[collection["name"]] = [f for f in collection["fields"] if f["name"] != "body"]
+    return out
+
+
+def models(root: Path = SMALL) -> dict[str, type[m.Record]]:
+    return {kind.name: kind.model for kind in desk.kinds(root)}
+
+
+def test_every_record_kind_has_a_collection():
+    config = written()
+    names = {c["name"] for c in config["collections"]}
+    assert set(loader.DATA_FILES) <= names
+    assert {"news", "bulletins"} <= names
+    columns = yaml.safe_load((SMALL / "data" / "columns.yaml").read_text(encoding="utf-8"))
+    assert {f"notes-{c['id']}" for c in columns} <= names  # one per column: the folder is the column
+    for collection in config["collections"]:
+        if "files" in collection:
+            assert collection["files"][0]["file"] == f"data/{collection['name']}.yaml"
+
+
+def _check_fields(model: type[m.Record], fields: list[dict], where: str) -> None:
+    names = [f["name"] for f in fields]
+    assert sorted(names) == sorted(model.input_fields()), f"{where}: form {names} ≠ model {model.input_fields()}"
+    for form in fields:
+        info = model.model_fields[form["name"]]
+        label = f"{where}.{form['name']}"
+        assert form["label"] == info.description, label
+        if form["widget"] != "object":
+            assert form["required"] == (info.is_required() or form["widget"] in ("relation", "list") and form.get("min", 0) > 0), label
+        if form["widget"] == "select":
+            _check_options(info, form, label)
+        if form["widget"] == "object":
+            nested = typing.get_args(info.annotation)[0] if typing.get_origin(info.annotation) else info.annotation
+            nested = next((a for a in typing.get_args(info.annotation) if isinstance(a, type) and issubclass(a, m.Record)), nested)
+            assert sorted(f["name"] for f in form["fields"]) == sorted(n for n in nested.input_fields() if n != "internal"), label
+
+
+def _check_options(info, form: dict, label: str) -> None:
+    """Every option validates to itself; the CMS can offer nothing validation refuses."""
+    adapter = TypeAdapter(typing.Annotated[info.annotation, *info.metadata])
+    values = [o["value"] if isinstance(o, dict) else o for o in form["options"]]
+    assert values, label
+    for value in values:
+        assert adapter.validate_python(value) == value, f"{label}: option {value!r}"
+    with pytest.raises(ValidationError):
+        adapter.validate_python("不是选项之一")
+
+
+@pytest.mark.parametrize("root", [SMALL, ROOT], ids=["small", "demo-repo"])
+def test_each_form_is_its_model(root):
+    for name, fields in forms(written(root)).items():
+        _check_fields(models(root)[name], fields, name)
+
+
+def test_the_choice_lists_are_the_models_lists():
+    by_name = {c["name"]: c for c in forms(written()).items() for c in [dict(name=c[0], fields=c[1])]}
+    course = {f["name"]: f for f in by_name["courses"]["fields"]}
+    assert course["category"]["options"] == list(m.COURSE_CATEGORIES)
+    assert course["format"]["options"] == list(m.COURSE_FORMATS)
+    assert course["status"]["options"] == [{"label": "试讲", "value": "trial"}, {"label": "入库", "value": "active"},
+                                           {"label": "停用", "value": "retired"}]
+    research = {f["name"]: f for f in by_name["research"]["fields"]}
+    assert research["level"]["options"] == list(m.RESEARCH_LEVELS)
+
+
+def test_a_changed_choice_list_changes_the_form(monkeypatch):
+    """The options are read from the validators themselves: a list edited in models.py is in the form."""
+    class Thing(m.Record):
+        id: m.Id = m.Field(description="编号")
+        colour: typing.Annotated[str, m.one_of(("红", "蓝"), "颜色")] = m.Field(description="颜色")
+        mode: m.Mode = m.Field("offline", description="办班方式")
+        size: typing.Literal["s", "m"] = m.Field("s", description="大小")
+    fields = {f["name"]: f for f in desk.fields_of(Thing, "things")}
+    assert fields["colour"]["options"] == ["红", "蓝"] and fields["colour"]["required"] is True
+    assert [o["value"] for o in fields["mode"]["options"]] == ["offline", "online", "hybrid"]
+    assert fields["size"]["options"] == ["s", "m"]
+
+
+def test_a_new_record_kind_gets_its_form_with_no_work_in_the_desk(monkeypatch):
+    """What another change adds to models.py and load.DATA_FILES becomes a collection."""
+    class Leader(m.Record):
+        id: m.Id = m.Field(description="编号")
+        name: m.Text = m.Field(description="姓名")
+        post: str = m.Field("", description="职务")
+        since: m.Year = m.Field(description="任职年份")
+        topics: m.Refs = m.Field(default_factory=list, description="分管专题")
+        photo: str | None = m.Field(None, description="照片")
+    monkeypatch.setitem(loader.DATA_FILES, "leaders", (Leader, "领导"))
+    monkeypatch.setattr(desk, "DATA_FILES", loader.DATA_FILES)
+    config = written()
+    (leaders,) = [c for c in config["collections"] if c["name"] == "leaders"]
+    assert leaders["label"] == "领导" and leaders["files"][0]["file"] == "data/leaders.yaml"
+    _check_fields(Leader, forms(config)["leaders"], "leaders")
+    fields = {f["name"]: f for f in forms(config)["leaders"]}
+    assert fields["since"]["widget"] == "number" and fields["topics"]["widget"] == "relation"
+    assert fields["photo"]["widget"] == "image"
+
+
+def test_a_type_the_desk_cannot_show_is_a_developers_error():
+    class Odd(m.Record):
+        shape: dict[str, int] = m.Field(description="形状")
+    with pytest.raises(desk.DeskError, match="shape"):
+        desk.fields_of(Odd, "odd")
+
+
+def test_relations_pick_ids_of_an_existing_collection():
+    config = written()
+    names = {c["name"]: c for c in config["collections"]}
+    found = 0
+    for name, fields in forms(config).items():
+        for form in fields:
+            if form["widget"] != "relation":
+                continue
+            found += 1
+            target = names[form["collection"]]
+            assert form["value_field"] == f"{form['collection']}.*.id"
+            assert "id" in models()[form["collection"]].model_fields, (name, form["name"])
+            assert target["files"][0]["name"] == form["file"]
+    assert found >= 8  # section, topics ×6, instructors, lead, expertise, parent
+
+
+def test_the_three_reviews_are_fields_of_news_and_notes():
+    for name, fields in forms(written()).items():
+        if name == "news" or name.startswith("notes-"):
+            (review,) = [f for f in fields if f["name"] == "review"]
+            assert [(f["name"], f["label"]) for f in review["fields"]] == [
+                (step, label) for step, label in m.REVIEW_STEPS.items()]
+
+
+def test_news_covers_go_where_the_build_looks_for_them():
+    """A cover is written relative to the news file (load._check_cover): docs/news/YYYY/images/."""
+    (news,) = [c for c in written()["collections"] if c["name"] == "news"]
+    assert news["folder"] == "docs/news" and news["path"].startswith("{{fields.date | date('YYYY')}}/")
+    assert news["public_folder"] == "images" and news["media_folder"] == "../images"
+    (cover,) = [f for f in news["fields"] if f["name"] == "cover"]
+    assert cover["widget"] == "image"
+
+
+def test_the_backend_comes_from_mkdocs_yml(small):
+    small.edit("mkdocs.yml", "extra:\n", "extra:\n  desk:\n    base_url: https://git.school.cn\n"
+               "    repo: web/site\n    app_id: abc123\n")
+    backend = written(small.root)["backend"]
+    assert backend == {**backend, "name": "gitlab", "auth_type": "pkce", "base_url": "https://git.school.cn",
+                       "repo": "web/site", "app_id": "abc123", "api_root": "https://git.school.cn/api/v4"}
+    assert written(small.root)["publish_mode"] == "editorial_workflow"
+
+
+def test_the_desk_goes_into_admin_only_and_loads_nothing_from_elsewhere(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>首页</p>", encoding="utf-8")
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    missing = desk.write(SMALL, site, modules=ROOT)
+    assert missing == [], "run `npm ci` (make desk-assets): the desk's test needs the pinned CMS"
+    assert {p: p.read_bytes() for p in before} == before  # the public pages are as they were
+    admin = site / "admin"
+    assert {p.name for p in admin.iterdir()} >= {"index.html", "desk.js", "config.yml", "sveltia-cms.js", "fonts",
+                                                  "locales", "chunks"}
+    script = (admin / "sveltia-cms.js").read_text(encoding="utf-8")
+    assert "cdn.jsdelivr.net" not in script
+    for font in desk.CDN_FONTS.values():
+        assert (admin / "fonts" / Path(font).name).stat().st_size > 1000
+        assert f"fonts/{Path(font).name}" in script
+    page = (admin / "index.html").read_text(encoding="utf-8")
+    assert "http" not in page and 'src="desk.js"' in page and 'src="sveltia-cms.js"' in page
+
+
+def test_without_npm_the_site_has_no_desk_and_says_so(tmp_path):
+    site = tmp_path / "site"
+    (site / "admin").mkdir(parents=True)
+    missing = desk.write(SMALL, site, modules=tmp_path)
+    assert missing and "npm ci" in missing[0] and not (site / "admin").exists()
+
+
+def test_a_cms_that_loads_other_fonts_is_refused():
+    with pytest.raises(desk.DeskError):
+        desk.local_script("no fonts here")
