@@ -81,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     wechat.add_argument("-o", "--output", metavar="FILE", help="写入这个文件（默认输出到屏幕）")
     desk_config = commands.add_parser("desk-config", help="生成编辑台（/admin/）的配置 config.yml（由数据模型生成）")
     desk_config.add_argument("-o", "--output", metavar="FILE", help="写入这个文件（默认输出到屏幕）")
+    desk_check = commands.add_parser("desk-check", help="与 check 相同，另把问题写成 JUnit 报告（合并请求页面上显示）")
+    desk_check.add_argument("--junit", metavar="FILE", required=True, help="JUnit XML 报告写入这个文件")
     desk_site = commands.add_parser("desk", help="把编辑台放进已生成的网站：SITE_DIR/admin/（需要先 npm ci）")
     desk_site.add_argument("--site-dir", default="site", help="已生成的网站目录，默认 site")
     start = commands.add_parser("init", help="从演示网站建立本校的空网站：改 mkdocs.yml 的学校信息，删除演示内容",
@@ -115,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         return _inspect(args)
     if args.command == "wechat":
         return _wechat(args)
-    if args.command in ("desk-config", "desk"):
+    if args.command in ("desk-config", "desk", "desk-check"):
         return _desk(args)
 
     try:
@@ -166,6 +168,16 @@ def _inspect(args) -> int:
 def _desk(args) -> int:
     from .editorial import desk
     root = Path(args.root)
+    if args.command == "desk-check":
+        try:
+            _site(args)
+            problems = []
+        except ContentError as error:
+            problems = error.problems
+            print(error, file=sys.stderr)
+            print(f"检查未通过：发现 {len(problems)} 个问题。", file=sys.stderr)
+        Path(args.junit).write_text(desk.junit(problems), encoding="utf-8")
+        return 1 if problems else 0
     if args.command == "desk-config":
         text = desk.dump(desk.config(root, args.config_file))
         if args.output:

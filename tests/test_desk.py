@@ -213,3 +213,25 @@ def test_without_npm_the_site_has_no_desk_and_says_so(tmp_path):
 def test_a_cms_that_loads_other_fonts_is_refused():
     with pytest.raises(desk.DeskError):
         desk.local_script("no fonts here")
+
+
+def test_nginx_lets_the_desk_talk_to_the_gitlab_mkdocs_yml_names():
+    import re
+    conf = (ROOT / "deploy" / "nginx" / "admin.conf").read_text(encoding="utf-8")
+    git = re.search(r'set \$qcdx_desk_git "([^"]+)"', conf).group(1)
+    assert desk.config(ROOT)["backend"]["base_url"] == git
+
+
+def test_checks_problems_reach_the_merge_request_as_a_test_report(small, tmp_path):
+    """`desk-check --junit`: each problem of `check` one failed case, in Chinese, file and line."""
+    from xml.etree import ElementTree as ET
+    from macros.cli import main
+    report = tmp_path / "check.xml"
+    assert main(["--root", str(small.root), "desk-check", "--junit", str(report)]) == 0
+    assert ET.parse(report).getroot().find("testsuite").get("failures") == "0"
+    small.edit("data/courses.yaml", "hours: 4", "hours: -4")
+    assert main(["--root", str(small.root), "desk-check", "--junit", str(report)]) == 1
+    cases = ET.parse(report).getroot().find("testsuite").findall("testcase")
+    failures = [c.find("failure") for c in cases]
+    assert failures and all(f is not None for f in failures)
+    assert any(c.get("classname") == "data/courses.yaml" and "课时" in f.text for c, f in zip(cases, failures))
