@@ -185,7 +185,11 @@ def _desk(args) -> int:
         else:
             sys.stdout.write(text)
         return 0
-    missing = desk.write(root, root / args.site_dir, args.config_file)
+    try:
+        missing = desk.write(root, root / args.site_dir, args.config_file)
+    except desk.DeskError as error:  # a CMS version that loads something new from another host
+        print(f"没有生成编辑台 /admin/：{error}", file=sys.stderr)
+        return 1
     for line in missing:
         print(line, file=sys.stderr)
     if not missing:
