@@ -34,7 +34,7 @@ build: $(BIN)/.installed
 	$(BIN)/$(ENGINE) build --strict --clean --site-dir site --config-file mkdocs.yml
 	$(BIN)/python -m macros desk --site-dir site
 
-test: $(BIN)/.installed browser server-tools
+test: $(BIN)/.installed browser server-tools node_modules/.installed
 	$(BIN)/python -m pytest -q tests
 
 # The in-process tests only (no build, browser or server; see tests/conftest.py): under a minute.
@@ -62,7 +62,7 @@ browser:
 	@bash tools/install-browser.sh
 
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "make audit needs Node.js and npm: run \`sudo apt-get install nodejs npm\`" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "make audit and the desk need Node.js and npm: run \`sudo apt-get install nodejs npm\`" >&2; exit 1; }
 	npm ci --loglevel=error --no-audit --no-fund
 	touch $@
 

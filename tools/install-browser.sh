@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The browser the phone tests and `make audit` drive: Debian's Chromium at /usr/bin/chromium,
-# with fonts-noto-cjk so that Chinese renders (screenshots, Lighthouse layout).
+# with fonts-noto-cjk so that Chinese renders (screenshots, Lighthouse layout); and npm, which
+# installs the editors' desk (Sveltia CMS, package.json) that the desk's browser tests drive.
 # Idempotent and quiet: nothing to do (and nothing printed) when both are there. As root it
 # installs what is missing with apt-get; otherwise it says what to run and fails, so that
 # `make test` stops at once instead of failing every browser test.
@@ -12,6 +13,7 @@ CJK_FONT=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 [ -e "$CJK_FONT" ] || missing+=(fonts-noto-cjk)
+command -v npm >/dev/null || missing+=(npm)  # the desk's tests: the CMS pinned in package.json comes from npm
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
@@ -23,9 +25,9 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     exit 0
 fi
 
-if [ -x "$CHROMIUM" ]; then  # only the fonts: the tests pass without them, screenshots show boxes
+if [ -x "$CHROMIUM" ] && command -v npm >/dev/null; then  # only the fonts: the tests pass without them, screenshots show boxes
     echo "warning: fonts-noto-cjk is missing, Chinese text renders as boxes: run \`sudo apt-get install fonts-noto-cjk\`" >&2
     exit 0
 fi
-echo "The browser tests need Chromium at $CHROMIUM: run \`sudo apt-get install chromium fonts-noto-cjk\` (or \`make browser\` as root)." >&2
+echo "The browser tests need Chromium at $CHROMIUM and npm: run \`sudo apt-get install ${missing[*]}\` (or \`make browser\` as root)." >&2
 exit 1
