@@ -75,9 +75,14 @@ desk-assets: $(BIN)/.installed node_modules/.installed
 
 # The desk on this computer, for a school without a Git server: open the address in Chrome or
 # Edge, press 使用本地仓库 and choose this folder; the desk writes the files here (OPERATIONS.md).
+# Its 预览 links open `make serve`'s preview (run it in a second terminal), which shows content
+# with problems as the list of them, in Chinese.
+DESK_PORT ?= 8001
 desk: build desk-assets
-	@echo "编辑台：http://127.0.0.1:$(PORT)/admin/ （用 Chrome 或 Edge 打开；按 Ctrl+C 结束）"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site $(PORT)
+	$(BIN)/python -m macros desk --site-dir site --site-url http://127.0.0.1:$(PORT)/
+	@echo "编辑台：http://127.0.0.1:$(DESK_PORT)/admin/ （用 Chrome 或 Edge 打开；按 Ctrl+C 结束）"
+	@echo "预览：另开一个终端运行 make serve，编辑台的「预览」链接打开 http://127.0.0.1:$(PORT)/"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site $(DESK_PORT)
 
 # Lighthouse (mobile, default throttling) on every page type: a table of scores and weights.
 # A report: low scores do not fail it; Lighthouse failing to run does.

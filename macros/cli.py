@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     desk_check.add_argument("--junit", metavar="FILE", required=True, help="JUnit XML 报告写入这个文件")
     desk_site = commands.add_parser("desk", help="把编辑台放进已生成的网站：SITE_DIR/admin/（需要先 npm ci）")
     desk_site.add_argument("--site-dir", default="site", help="已生成的网站目录，默认 site")
+    desk_site.add_argument("--site-url", help="编辑台「预览」链接指向的网站地址（默认 mkdocs.yml 的 site_url）")
     start = commands.add_parser("init", help="从演示网站建立本校的空网站：改 mkdocs.yml 的学校信息，删除演示内容",
                                 description="从演示网站建立本校的空网站。没有给出的选项，在终端上会逐项询问。")
     for question, option, attribute, _ in school.QUESTIONS:
@@ -186,7 +187,7 @@ def _desk(args) -> int:
             sys.stdout.write(text)
         return 0
     try:
-        missing = desk.write(root, root / args.site_dir, args.config_file)
+        missing = desk.write(root, root / args.site_dir, args.config_file, site_url=args.site_url)
     except desk.DeskError as error:  # a CMS version that loads something new from another host
         print(f"没有生成编辑台 /admin/：{error}", file=sys.stderr)
         return 1

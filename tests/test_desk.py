@@ -235,3 +235,11 @@ def test_checks_problems_reach_the_merge_request_as_a_test_report(small, tmp_pat
     failures = [c.find("failure") for c in cases]
     assert failures and all(f is not None for f in failures)
     assert any(c.get("classname") == "data/courses.yaml" and "课时" in f.text for c, f in zip(cases, failures))
+
+
+def test_the_desks_preview_links_open_the_page_on_the_site_or_the_local_preview():
+    config = yaml.safe_load(desk.dump(desk.config(SMALL, site_url="http://127.0.0.1:8000/")))
+    assert config["site_url"] == "http://127.0.0.1:8000/"
+    previews = {c["name"]: c.get("preview_path") for c in config["collections"]}
+    assert previews["news"] == "news/{{year}}/{{slug}}/" and previews["bulletins"] == "bulletins/{{slug}}/"
+    assert all(previews[n] == f"notes/{n[len('notes-'):]}/{{{{slug}}}}/" for n in previews if n.startswith("notes-"))

@@ -144,15 +144,18 @@ class Kind:
     file: str = ""
     folder: str = ""
     path: str = ""
+    preview: str = ""  # the page's address on the site, for the desk's 预览 link
 
 
 def kinds(root: Path) -> list[Kind]:
     """Every record kind an editor writes: the pages first, then the data files of load.py."""
-    pages = [Kind("news", "新闻", m.NewsItem, folder="docs/news", path="{{fields.date | date('YYYY')}}/{{fields.date | date('YYYY-MM-DD')}}-{{slug}}")]
+    pages = [Kind("news", "新闻", m.NewsItem, folder="docs/news", path="{{fields.date | date('YYYY')}}/{{fields.date | date('YYYY-MM-DD')}}-{{slug}}",
+                  preview="news/{{year}}/{{slug}}/")]
     for column_id, column_name in _columns(root):
         pages.append(Kind(f"notes-{column_id}", f"学习笔记·{column_name}", m.Note, folder=f"docs/notes/{column_id}",
-                          path="{{fields.date | date('YYYY-MM-DD')}}-{{slug}}"))
-    pages.append(Kind("bulletins", "简报", m.Bulletin, folder="docs/bulletins", path="{{slug}}"))
+                          path="{{fields.date | date('YYYY-MM-DD')}}-{{slug}}", preview=f"notes/{column_id}/{{{{slug}}}}/"))
+    pages.append(Kind("bulletins", "简报", m.Bulletin, folder="docs/bulletins", path="{{slug}}",
+                      preview="bulletins/{{slug}}/"))
     data = [Kind(name, what, model, file=f"data/{name}.yaml") for name, (model, what) in DATA_FILES.items()]
     return pages + data
 
@@ -326,6 +329,9 @@ def collection(kind: Kind) -> dict:
         "fields": fields + [{"name": "body", "label": "正文", "widget": "markdown", "required": True,
                              "hint": "正文。小标题用「## 」开头；图片可直接插入"}],
     }
+    if kind.preview:  # the page on the site (with `make desk`, the preview: its problems in Chinese)
+        out["preview_path"] = kind.preview
+        out["preview_path_date_field"] = "date"
     if kind.model is m.NewsItem:  # a cover is written relative to the news file: images/kaixue.jpg
         out["media_folder"] = "../images"
         out["public_folder"] = "images"
@@ -336,8 +342,10 @@ def _shown_field(model: type[BaseModel]) -> str:
     return "name" if "name" in model.model_fields else "title"
 
 
-def config(root: Path | str, config_file: str = configuration.DEFAULT_FILE) -> dict:
-    """admin/config.yml: the backend from mkdocs.yml's `extra: desk:`, one collection per kind."""
+def config(root: Path | str, config_file: str = configuration.DEFAULT_FILE, site_url: str | None = None) -> dict:
+    """admin/config.yml: the backend from mkdocs.yml's `extra: desk:`, one collection per kind.
+    `site_url`: where the desk's 预览 links go (default mkdocs.yml's site_url; `make desk`: the
+    local preview, which shows a page with problems as the list of them, in Chinese)."""
     root = Path(root)
     settings = configuration.read(root, config_file)
     desk = settings.extra.get("desk") if isinstance(settings.extra.get("desk"), dict) else {}
@@ -357,7 +365,7 @@ def config(root: Path | str, config_file: str = configuration.DEFAULT_FILE) -> d
         },
     }
     backend["api_root"] = str(desk.get("api_root") or backend["base_url"].rstrip("/") + "/api/v4")
-    site_url = settings.site_url
+    site_url = site_url or settings.site_url
     return {
         "backend": backend,
         "publish_mode": "editorial_workflow",
@@ -421,7 +429,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def write(root: Path | str, site_dir: Path | str, config_file: str = configuration.DEFAULT_FILE,
-          modules: Path | str | None = None) -> list[str]:
+          modules: Path | str | None = None, site_url: str | None = None) -> list[str]:
     """Put the desk into a built site (site/admin/): the page, the shim, the configuration and
     the CMS from node_modules (under `modules`, by default the project root). Returns what it
     could not do (the CMS not installed), in Chinese; writes nothing outside SITE_DIR/admin/."""
@@ -436,7 +444,7 @@ def write(root: Path | str, site_dir: Path | str, config_file: str = configurati
     admin.mkdir(parents=True, exist_ok=True)
     for item in ADMIN_SOURCE.iterdir():
         shutil.copyfile(item, admin / item.name)
-    (admin / "config.yml").write_text(dump(config(root, config_file)), encoding="utf-8")
+    (admin / "config.yml").write_text(dump(config(root, config_file, site_url)), encoding="utf-8")
     for name in CMS_FILES:
         target = admin / Path(name).relative_to("dist") if name.startswith("dist/") else admin / name
         target.parent.mkdir(parents=True, exist_ok=True)
