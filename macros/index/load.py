@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..content import models as m
-from ..content import clock, filing, listing, pagecheck, publishing, screen
+from ..content import clock, filing, listing, pagecheck, publishing, screen, signoff
 from ..content.periods import PeriodError, parse as parse_period
 from ..content.problems import ContentError, closest, shown
 from .site import Site
@@ -90,6 +90,8 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     _check_unique_urls(out, news + notes + bulletins)
     if page_names is not None:
         out.problems += pagecheck.check_pages(root, docs, page_names, markdown)
+    editors = {(kind, r.id): r.editor for kind in ("sections", "columns") for r, _ in data[kind]}
+    signoff.check(out, settings, config_file, news + notes, editors, today)
     for record, _ in news + notes:  # set on every load: a record cached from the last load of a
         # preview must not keep a wait from a rule since removed (or miss one since added)
         record.waiting = ((record.review.missing() if record.review else list(m.REVIEW_STEPS))
