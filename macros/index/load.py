@@ -355,7 +355,9 @@ def _check_file_date(out: Collector, record: m.Page, where: Where, name: str) ->
     written = name[:10]
     if written != record.date.isoformat():
         out.add(where.file, where.line_of("date"), record.title, "date",
-                f"页头的日期 {record.date.isoformat()} 与文件名中的日期 {written} 不一致，请改成一致")
+                f"页头的日期 {record.date.isoformat()} 与文件名中的日期 {written} 不一致。发布日期是 "
+                f"{record.date.isoformat()} 的，把文件改名为「{record.date.isoformat()}{name[10:]}」"
+                f"（改名见编辑指南 EDITING.md#rename）；发布日期是 {written} 的，把 date 改成 {written}")
     elif isinstance(record, m.NewsItem) and where.file.split("/")[-2] != str(record.date.year):
         out.add(where.file, where.line_of("date"), record.title, "date",
                 f"新闻应放在年份文件夹 docs/news/{record.date.year}/ 下")
