@@ -165,7 +165,7 @@ def _annual(args, site) -> int:
 
     root, settings = Path(args.root), _settings(args)
     record, _ = filing.read(root, settings.file, settings.docs_dir)  # checked by the load already
-    classes, _ = reportconfig.read(root, settings.file, list(site.sections))
+    classes, _ = reportconfig.read(root, settings.file, {s.id: s.name for s in site.sections.values()})
     traffic = None
     if args.logs:
         try:

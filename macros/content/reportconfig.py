@@ -4,7 +4,7 @@
       report:
         classes:                      # 信息发布的三类：每个新闻板块属于哪一类
           概况类: []
-          政务动态: [school-news, teaching, research]
+          政务动态: [school-news, teaching, 科研咨政]   # 板块的编号或名称
           信息公开目录: [notices]
 
 The form counts 信息发布 in three classes; which news section belongs to which is the school's
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
-
 from . import config as configuration
 from .problems import Problem, closest, shown
 from .yamlsrc import Mapping
@@ -35,8 +33,9 @@ class ReportConfig:
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class → section ids, in CLASSES order
 
 
-def read(root: Path | str, config_file: str, section_ids: Iterable[str]) -> tuple[ReportConfig, list[Problem]]:
-    """The classes as written, or an empty ReportConfig and every problem found."""
+def read(root: Path | str, config_file: str, sections: dict[str, str]) -> tuple[ReportConfig, list[Problem]]:
+    """The classes (section ids), or an empty ReportConfig and every problem found. `sections`:
+    id → name of every news section; a section may be written by its id or its name."""
     settings = configuration.read(Path(root), config_file)
     if not settings.readable:
         return ReportConfig(), []  # MkDocs reports an unreadable configuration itself
@@ -60,7 +59,8 @@ def read(root: Path | str, config_file: str, section_ids: Iterable[str]) -> tupl
     if not isinstance(classes, Mapping):
         return ReportConfig(), problems + [Problem(config_file, where, "", f"{KEY}.classes",
                                                    f"应当写成「类别: [板块编号, …]」，写的是「{shown(classes)}」。例如：\n{EXAMPLE}")]
-    known = list(section_ids)
+    known = list(sections)
+    by_name = {name: id_ for id_, name in sections.items()}
     found: dict[str, tuple[str, ...]] = {}
     placed: dict[str, str] = {}  # section id → its class
     for name, ids in classes.items():
@@ -80,8 +80,9 @@ def read(root: Path | str, config_file: str, section_ids: Iterable[str]) -> tupl
             problems.append(Problem(config_file, at, "", label,
                                     f"应当是新闻板块编号的列表，例如 [school-news, teaching]，写的是「{shown(ids)}」"))
             continue
+        resolved = []
         for section in ids:
-            section = str(section)
+            section = by_name.get(str(section), str(section))
             if section not in known:
                 guess = closest(section, known)
                 hint = f"是否是「{guess}」？" if guess else ""
@@ -93,7 +94,8 @@ def read(root: Path | str, config_file: str, section_ids: Iterable[str]) -> tupl
                                         f"板块「{section}」已经归入「{placed[section]}」，一个板块只能属于一类"))
             else:
                 placed[section] = name
-        found[name] = tuple(dict.fromkeys(str(s) for s in ids))
+                resolved.append(section)
+        found[name] = tuple(dict.fromkeys(resolved))
     if problems:
         return ReportConfig(), problems
     return ReportConfig(True, {name: found.get(name, ()) for name in CLASSES}), []

@@ -101,7 +101,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     if (root / config_file).is_file():  # a site, not a bare data folder: its footer must be complete
         out.problems += filing.read(root, config_file, docs_dir)[1]
     if "sections" not in out.unreadable:  # the 年度报表's classes name sections (extra.report)
-        out.problems += reportconfig.read(root, config_file, [s.id for s, _ in data["sections"]])[1]
+        out.problems += reportconfig.read(root, config_file, {s.id: s.name for s, _ in data["sections"]})[1]
 
     if out.problems:
         raise ContentError(sorted(set(out.problems)))
