@@ -288,3 +288,52 @@ def test_init_points_the_classes_at_the_new_schools_sections(tmp_path):
     classes, problems = reportconfig.read(school.root, "mkdocs.yml", {s.id: s.name for s in site.sections.values()})
     assert problems == []
     assert classes.classes == {"概况类": (), "政务动态": ("yaowen", "tongzhi"), "信息公开目录": ()}
+
+
+# --- what real nginx writes ---------------------------------------------------------------------
+
+
+def request(origin: str, method: str, path: str, agent: str | None, headers: dict | None = None):
+    import http.client
+    import urllib.parse
+
+    url = urllib.parse.urlsplit(origin)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    sent = dict(headers or {})
+    if agent is not None:
+        sent["User-Agent"] = agent
+    connection.request(method, path, headers=sent)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+@pytest.mark.server
+def test_the_log_real_nginx_writes_is_counted(demo):
+    """nginx's own combined lines (the project's nginx files, tools/nginx.py): people's pages
+    counted, a 304 too; the health check, programs, an asset, a 404 and a HEAD left out."""
+    from macros.editorial import accesslog
+    from tools import nginx
+
+    css = next(demo.site.glob("assets/*.css")).relative_to(demo.site).as_posix()
+    first, second = BROWSERS[0], BROWSERS[2]
+    with nginx.start(demo.site) as (origin, workdir):
+        assert request(origin, "GET", "/", first).status == 200
+        tag = request(origin, "GET", "/news/", first).getheader("ETag")
+        assert request(origin, "GET", "/news/", first, {"If-None-Match": tag}).status == 304
+        assert request(origin, "GET", "/stats/", second).status == 200
+        assert request(origin, "GET", "/" + css, first).status == 200
+        assert request(origin, "GET", "/no-such-page/", first).status == 404
+        assert request(origin, "HEAD", "/", first).status == 200
+        assert request(origin, "GET", "/", f"{OWN} curl/8").status == 200
+        assert request(origin, "GET", "/", PROGRAMS[0]).status == 200
+        assert request(origin, "GET", "/", None).status == 200  # http.client sends no User-Agent
+        log = workdir / "access.log"
+        lines = log.read_text(encoding="utf-8").splitlines()
+        year = accesslog.parse(lines[0], ZONE).day.year
+        traffic = accesslog.read_files([log], year, ZONE)
+    assert len(lines) == 10 and traffic.unreadable == 0
+    assert traffic.page_views == 4
+    assert traffic.daily_visitors == 2 and traffic.distinct_ips == 1  # two browsers on one address
+    assert dict(traffic.left_out) == {"asset": 1, "status": 1, "method": 1, "own": 1, "bot": 2}
