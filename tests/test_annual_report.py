@@ -197,6 +197,10 @@ def test_the_report_counts_what_the_fixture_holds(school, tmp_path):
     assert traffic["unreadable_lines"] == 1
     assert set(traffic["left_out"]) == {"bot", "own", "method", "status", "asset"}
     assert len(traffic["files"]) == 4
+    months = traffic["by_month"].values()
+    assert sum(m["page_views"] for m in months) == counted["page_views"]
+    assert sum(m["unique_visitors"] for m in months) == counted["unique_visitors"]
+    assert traffic["covered"] == [f"{YEAR}-01-01", f"{YEAR}-12-31"]
 
 
 def test_the_next_year_counts_its_own_items(school):
@@ -337,3 +341,71 @@ def test_the_log_real_nginx_writes_is_counted(demo):
     assert traffic.page_views == 4
     assert traffic.daily_visitors == 2 and traffic.distinct_ips == 1  # two browsers on one address
     assert dict(traffic.left_out) == {"asset": 1, "status": 1, "method": 1, "own": 1, "bot": 2}
+
+
+def log_formats() -> dict[str, str]:
+    """The `log_format`s of the project's nginx files (deploy/nginx/), name → format."""
+    import re
+
+    from conftest import ROOT
+
+    found = {}
+    for conf in sorted((ROOT / "deploy/nginx").rglob("*.conf")):
+        text = conf.read_text(encoding="utf-8")
+        for name, body in re.findall(r"^\s*log_format\s+(\S+)\s+((?:escape=\S+\s+)?(?:'[^']*'\s*)+);", text, re.M):
+            found[name] = "".join(re.findall(r"'([^']*)'", body))
+    return found
+
+
+SAMPLE = {"time_iso8601": "2023-05-01T23:30:00+08:00", "time_local": "01/May/2023:23:30:00 +0800",
+          "remote_addr": "203.0.113.5", "request": "GET /news/ HTTP/1.1", "request_method": "GET",
+          "request_uri": "/news/", "uri": "/news/", "qcdx_path": "/news/", "server_protocol": "HTTP/1.1",
+          "status": "200", "body_bytes_sent": "5120", "http_user_agent": BROWSERS[0], "host": "qcdx.example.cn"}
+
+
+@pytest.mark.parametrize("name, fmt", [
+    ("combined", '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
+                 '"$http_referer" "$http_user_agent"'),
+    # the project's own format, as ops-nginx writes it (deploy/nginx/http.conf), also read from the files below
+    ("qcdx", '$time_iso8601 $remote_addr "$request_method $qcdx_path $server_protocol" $status $body_bytes_sent '
+             '"$qcdx_referer" "$http_user_agent" $host'),
+    *log_formats().items(),
+])
+def test_every_log_format_of_the_project_is_read(name, fmt):
+    import re
+
+    from macros.editorial import accesslog
+
+    line = re.sub(r"\$([a-z0-9_]+)", lambda m: SAMPLE.get(m[1], "-"), fmt)
+    hit = accesslog.parse(line, ZONE)
+    assert hit is not None, line
+    assert (hit.ip, hit.day, hit.method, hit.path, hit.status, hit.agent) == \
+        ("203.0.113.5", dt.date(2023, 5, 1), "GET", "/news/", 200, BROWSERS[0])
+    assert accesslog.reason(hit) is None
+
+
+def test_a_log_of_part_of_the_year_is_said_to_be_short():
+    from macros.content import config, reportconfig
+    from macros.editorial import accesslog, annual
+    from macros.index.site import Site
+
+    lines = [entry("10.0.0.1", dt.datetime(YEAR, month, 10, 9, tzinfo=ZONE), "GET", "/", 200, BROWSERS[0])
+             for month in (7, 8, 8)]
+    traffic = accesslog.count(lines, YEAR, ZONE)
+    assert traffic.months() == {f"{YEAR}-07": {"page_views": 1, "unique_visitors": 1},
+                                f"{YEAR}-08": {"page_views": 2, "unique_visitors": 1}}
+    site = Site.build(today=TODAY, sections=[], columns=[], topics=[], courses=[], instructors=[], trainings=[],
+                      research=[], news=[], notes=[], bulletins=[])
+    data = annual.report(site, config.Config(), None, YEAR, reportconfig.ReportConfig(), traffic)
+    text = annual.markdown(data, {}, {}, {})
+    assert f"只有 {YEAR}-07-10 至 {YEAR}-08-10 的记录，不是全年" in text
+    assert f"| {YEAR}-08 | 1 | 2 |" in text
+
+
+def test_a_log_in_no_known_format_is_refused(school, tmp_path):
+    log = tmp_path / "other.log"
+    log.write_text('qcdx.example.cn 203.0.113.5 [01/May/2023:10:00:00 +0800] "GET / HTTP/1.1" 200\n' * 3,
+                   encoding="utf-8")
+    result = school.run("-m", "macros", "annual-report", str(YEAR), "--logs", str(log))
+    assert result.returncode == 1
+    assert "没有一行是认识的格式" in result.stderr and "Traceback" not in result.stderr

@@ -101,7 +101,16 @@ def markdown(data: dict, sections: dict[str, m.Section], columns: dict[str, m.Co
                 + ("、".join(f"{accesslog.REASONS[k]} {v} 次" for k, v in traffic["left_out"].items()) or "无")
                 + f"；其他年份的请求 {traffic['other_years']} 行；格式不认识的 {traffic['unreadable_lines']} 行。"]
         if traffic["unreadable_lines"]:
-            out += ["", "> 有格式不认识的行：日志格式应为 nginx 的 combined（默认）格式，见运维指南。"]
+            out += ["", "> 有格式不认识的行：日志应为 nginx 默认的 combined 格式或本项目的 qcdx 格式，见运维指南。"]
+        covered = traffic["covered"]
+        whole = (f"{year}-01-01", f"{year}-12-31") if data["complete"] else (f"{year}-01-01", data["today"])
+        if not covered or covered[0] > whole[0] or covered[1] < whole[1]:
+            span = f"只有 {covered[0]} 至 {covered[1]} 的" if covered else f"没有 {year} 年的"
+            out += ["", f"> 注意：日志里{span}记录，不是全年，上面的数字偏小。两项数字都是逐日相加的，"
+                    "可以把各段日志分别统计的按月数字相加（见运维指南）。"]
+        if traffic["by_month"]:
+            out += ["", "| 月份 | 独立用户访问量（个） | 访问量（次） |", "|---|---|---|"]
+            out += [f"| {month} | {m['unique_visitors']} | {m['page_views']} |" for month, m in traffic["by_month"].items()]
     else:
         out += ["没有给出访问日志，独立用户访问总量和网站总访问量未统计。给出 nginx 访问日志即可统计，例如：", "",
                 f"    python -m macros annual-report {year} --logs /var/log/nginx/access.log*"]
