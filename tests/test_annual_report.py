@@ -213,6 +213,9 @@ def test_the_next_year_counts_its_own_items(school):
     data = annual.report(site, config.read(school.root), None, YEAR + 1, classes)
     expected = expected_content(school.root, YEAR + 1, {"概况类": [], "政务动态": ["news-a"], "信息公开目录": ["teach"]})
     assert data["information"]["total"] == expected["total"] == 2
+    from macros.channels import wechat  # the rule annual.py restates (editorial may not import channels)
+    offered = [p for p in [*site.news, *site.notes, *site.unpublished] if wechat.offered(site, p) and p.date.year == YEAR + 1]
+    assert data["wechat"]["editions"] == len(offered)
     assert data["columns_topics"]["opened"] == expected["opened"] == 4  # col2, t3, t6 and t5 through t6
     assert data["columns_topics"]["topics"]["undated"] == ["t7"]
     text = annual.markdown(data, site.sections, site.columns, site.topics)
