@@ -294,6 +294,10 @@ def _write_config(path: Path, answers: Answers, logo: str | None) -> None:
         _set(lines, ("extra", "publishing"), "reviewers", "{first: [], second: [请填写复审人姓名], final: [请填写终审人姓名]}",
              raw=True)
         _set(lines, ("extra", "publishing"), "public_numbers", f"[{_scalar(answers.phone)}]", raw=True)
+    if _block(lines, ("extra", "report", "classes")):  # the 年度报表's classes named the demo's sections
+        ids = ", ".join(sid for sid, _ in (answers.sections or GENERIC_SECTIONS))
+        for name, value in (("概况类", ""), ("政务动态", ids), ("信息公开目录", "")):
+            _set(lines, ("extra", "report", "classes"), name, f"[{value}]", raw=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

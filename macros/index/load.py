@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from ..content import models as m
 from ..content import clock, filing, listing, pagecheck, publishing, screen, signoff
+from ..content import reportconfig
 from ..content.periods import PeriodError, parse as parse_period
 from ..content.problems import ContentError, closest, shown
 from .site import Site
@@ -101,6 +102,8 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
         out.problems += screen.screen(root, docs, terms, settings.public_numbers, today, drafts, markdown)
     if (root / config_file).is_file():  # a site, not a bare data folder: its footer must be complete
         out.problems += filing.read(root, config_file, docs_dir)[1]
+    if "sections" not in out.unreadable:  # the 年度报表's classes name sections (extra.report)
+        out.problems += reportconfig.read(root, config_file, {s.id: s.name for s, _ in data["sections"]})[1]
 
     if out.problems:
         raise ContentError(sorted(set(out.problems)))
