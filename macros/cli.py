@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 
-from .content import clock, config as configuration
+from .content import clock, config as configuration, filing
 from .editorial import freshness, inspection, review, scaffold, school
 from .index import stats
 from .output.library import Library
@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "check":
         print(site.summary())
+        for notice in filing.notices(Path(args.root), _settings(args).file, _settings(args).docs_dir, args.today):
+            print(f"  提醒：{notice}")  # a warning, not a failure (filing.py)
         for page in review.waiting(site):  # withheld, not a failure: say where and why
             print(f"  待审：{page.file} 第 {review.line_of_review(Path(args.root), page)} 行：{review.pending(site, page)}")
         return 0
