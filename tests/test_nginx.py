@@ -70,7 +70,7 @@ GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 # --- every page type in the browser, with the CSP enforced ---------------------------------
 
 def _pages(site: Path) -> list[str]:
-    return [kind.resolve(site) for kind in phone.PAGES] + ["/search/?q=党校", "/no-such-page/", CHINESE_PATH]
+    return [kind.resolve(site) for kind in phone.PAGES] + ["/search/#q=党校", "/no-such-page/", CHINESE_PATH]
 
 
 def test_no_page_breaks_the_content_security_policy(site, served, browser):
@@ -82,8 +82,8 @@ def test_no_page_breaks_the_content_security_policy(site, served, browser):
     page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
     try:
         for url in _pages(site):
-            seen = phone.visit(page, served, urllib.parse.quote(url, safe="/?="))
-            if url.startswith("/search/?q="):  # the index's shards and page texts are fetched: results shown
+            seen = phone.visit(page, served, urllib.parse.quote(url, safe="/?=#"))
+            if url.startswith("/search/#q="):  # the index's shards and page texts are fetched: results shown
                 page.wait_for_selector(".qc-search__title", timeout=10_000)
                 page.wait_for_load_state("networkidle")
             assert not seen.foreign(served), f"{url} loads from elsewhere: {seen.foreign(served)}"
@@ -143,6 +143,45 @@ def test_no_page_has_inline_script_or_style(site):
                         re.compile(r"\son[a-z]+=\""), re.compile(r"javascript:")):
             found = pattern.search(html)
             assert not found, f"{path.relative_to(site)}: {html[max(0, found.start() - 80):found.end() + 80]!r}"
+
+
+# --- the search terms stay in the reader's browser ----------------------------------------
+
+def test_typing_a_search_sends_no_request_holding_the_words(site, browser):
+    """The query lives in the fragment: neither the requests the page makes nor nginx's access
+    log hold the words typed (nor their percent-encoding); an old ?q= link is moved into the fragment."""
+    words = "党校"
+    encoded = urllib.parse.quote(words)
+    with nginx.start(site) as (origin, workdir):
+        context = phone.open_phone(browser, origin)
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        try:
+            phone.visit(page, origin, "/search/")
+            page.locator("#qc-search-input").type(words, delay=50)
+            page.wait_for_selector(f"#qc-search-results[data-query='{words}']", timeout=10_000)
+            page.wait_for_load_state("networkidle")
+            assert urllib.parse.unquote(page.evaluate("location.hash")) == f"#q={words}"
+            page.locator("#qc-search-input").press("Enter")  # submitting the form reloads nothing
+            page.wait_for_timeout(300)
+            assert page.evaluate("location.search") == ""
+            referers = []  # following a result: the page it leaves is sent as Referer, without the words
+            page.on("request", lambda r: r.is_navigation_request() and referers.append(r.headers.get("referer", "")))
+            page.locator("#qc-search-results > li > a").first.click()
+            page.wait_for_load_state("load")
+            assert referers and referers[0].endswith("/search/"), referers
+            assert any("/search/idx/" in r for r in requests)  # the index was fetched: a search ran
+            assert [r for r in requests if words in urllib.parse.unquote(r) or encoded in r] == []
+            log = (workdir / "access.log").read_text(encoding="utf-8")
+            assert "/search/idx/" in log and words not in log and encoded not in log
+
+            phone.visit(page, origin, "/search/?q=" + encoded)  # an old link: still searches
+            page.wait_for_selector(f"#qc-search-results[data-query='{words}']", timeout=10_000)
+            assert page.evaluate("location.search") == ""
+            assert urllib.parse.unquote(page.evaluate("location.hash")) == f"#q={words}"
+        finally:
+            context.close()
 
 
 # --- headers, encodings, cache lifetimes --------------------------------------------------
