@@ -1,4 +1,4 @@
-"""python -m macros check | stats | freshness | review | inspect | new | wechat | init
+"""python -m macros check | stats | freshness | review | inspect | new | wechat | init | health
 
 `check` validates all content without building the site; `stats` prints the
 figures of a period, the same computation the pages and bulletins use;
@@ -7,6 +7,7 @@ figures of a period, the same computation the pages and bulletins use;
 inspection self-check (`inspection.py`); `new` writes a new news item, note, course, instructor or bulletin to edit.
 `wechat` writes the 公众号 edition of a news item or note (HTML to paste into WeChat).
 `init` turns the demo into an empty school of its own (`school.py`): options, else questions in Chinese.
+`health URL` checks the live site (`health.py`): reachable, certificate, release, footer, sections.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 
 from .content import clock, config as configuration, filing
-from .editorial import freshness, inspection, review, scaffold, school
+from .editorial import freshness, health, inspection, review, scaffold, school
 from .index import stats
 from .output.library import Library
 from .index.load import load
@@ -92,7 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--conac-url", metavar="URL", help="党政机关网站标识的链接")
     start.add_argument("--force", action="store_true", help="网站名称已不是演示学校时也执行（会删除现有内容）")
     start.add_argument("--yes", action="store_true", help="在终端上也不再确认")
-    for command in (fresh, waiting, audit, new, start):
+    alive = commands.add_parser("health", help="检查线上网站：IPv4/IPv6 可达、证书、发布版本、页脚备案信息、栏目更新",
+                                description="检查线上网站，有问题时以 1 退出（定时任务据此发通知，见运维手册）")
+    alive.add_argument("url", metavar="URL", help="网站地址，例如 https://www.xxdx.gov.cn/")
+    alive.add_argument("--ipv4", metavar="ADDR", help="连接这个 IPv4 地址，不查域名解析")
+    alive.add_argument("--ipv6", metavar="ADDR", help="连接这个 IPv6 地址，不查域名解析")
+    alive.add_argument("--ipv6-optional", action="store_true", help="IPv6 不通只算提醒（学校网络还没有 IPv6 时）")
+    alive.add_argument("--cafile", metavar="FILE", help="另用这个根证书验证（内部 CA 或测试）")
+    alive.add_argument("--commit", metavar="SHA", help="线上应为这个提交（发布后检查）")
+    alive.add_argument("--max-age", type=int, default=health.MAX_AGE_DAYS, metavar="DAYS",
+                       help=f"线上网站最多几天没有重新发布（默认 {health.MAX_AGE_DAYS}）")
+    alive.add_argument("--json", action="store_true", help="以 JSON 输出")
+    for command in (fresh, waiting, audit, new, start, alive):
         # also accepted after the command, as in `freshness --today 2026-01-01`;
         # SUPPRESS keeps the top-level --today unless this one is given
         command.add_argument("--today", type=_date, default=argparse.SUPPRESS, help="按哪一天计算（默认今天）")
@@ -111,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         return _inspect(args)
     if args.command == "wechat":
         return _wechat(args)
+    if args.command == "health":
+        return _health(args)
 
     try:
         site = _site(args)
@@ -156,6 +170,14 @@ def _inspect(args) -> int:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
         print(result.text())
+    return 0 if result.passed else 1
+
+
+def _health(args) -> int:
+    """Exits 1 when the live site has a problem (a notice alone passes)."""
+    result = health.run(args.url, args.today, ipv4=args.ipv4, ipv6=args.ipv6, ipv6_required=not args.ipv6_optional,
+                        cafile=args.cafile, commit=args.commit, max_age=args.max_age)
+    print(json.dumps(result.as_json(), ensure_ascii=False, indent=2) if args.json else result.text())
     return 0 if result.passed else 1
 
 
