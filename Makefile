@@ -87,10 +87,11 @@ server-tools:
 	@bash tools/install-server-tools.sh
 
 # The real nginx over site/ with deploy/nginx/'s configuration, in the foreground (Ctrl-C):
-#   make build && make nginx PORT=8080        (SITE=other/site for another built site)
+#   make build && make nginx [PORT=8080]      (no PORT: a free port, printed)
+#   make nginx SITE=/srv/qcdx/current         (a symlink is followed at each request: a rollback shows at once)
 SITE ?= site
 nginx: $(BIN)/.installed server-tools
-	$(BIN)/python tools/nginx.py --site $(SITE) --port $(PORT)
+	$(BIN)/python tools/nginx.py --site $(SITE) $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 
 # Upload site/ as a new release and switch `current` to it; keep five; or switch back:
 #   make deploy TARGET=deploy@qcdx.example.cn:/srv/qcdx     (rsync over SSH)
