@@ -29,6 +29,14 @@ if [ -n "${DEPLOY_SSH_PORT:-}" ]; then
 fi
 [ -z "${DEPLOY_SSH_OPTIONS:-}" ] || SSH_CMD+=" $DEPLOY_SSH_OPTIONS"
 
+multiplex() {  # one ssh connection for the whole deploy (begin, rsync, commit): one handshake, not three
+    [ "${DEPLOY_SSH_MULTIPLEX:-yes}" = yes ] || return 0
+    control=$(mktemp -d "${TMPDIR:-/tmp}/qcdx-ssh.XXXXXX")
+    PLAIN_SSH=$SSH_CMD
+    SSH_CMD+=" -o ControlMaster=auto -o ControlPath=$control/c -o ControlPersist=60"
+    trap '$PLAIN_SSH -o ControlPath="$control/c" -O exit "$host" >/dev/null 2>&1 || true; rm -rf "$control"' EXIT
+}
+
 usage() {
     sed -n '4,10p' "$0" | sed 's/^# \{0,1\}//' >&2
     echo "TARGET: deploy@host 或本机文件夹" >&2
@@ -87,7 +95,7 @@ deploy() {
 [ $# -ge 1 ] || usage
 verb=$1; shift
 case $verb in
-deploy) [ $# -eq 2 ] || usage; split_target "$2"; deploy "$1" ;;
+deploy) [ $# -eq 2 ] || usage; split_target "$2"; [ -z "$host" ] || multiplex; deploy "$1" ;;
 releases|rollback|unpin|takedowns) [ $# -eq 1 ] || usage; split_target "$1"; at_target "$verb" ;;
 switch|takedown|takedown-clear) [ $# -eq 2 ] && [ -n "$2" ] || usage; split_target "$1"; at_target "$verb" "$2" ;;
 pin) [ $# -ge 1 ] || usage; split_target "$1"; shift; at_target pin "$@" ;;
