@@ -16,6 +16,8 @@ import shutil
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -321,6 +323,12 @@ def test_takedown_within_a_minute_and_kept_by_the_next_deploys(demo, tmp_path):
 
     gone(live)
     assert (live / "search" / "idx" / "meta.json").read_text(encoding="utf-8") != stamp  # browsers fetch again
+    from tools import nginx
+    with nginx.start(live) as (origin, _):  # the address is a 404 now, the rest of the site is served
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(origin + urllib.parse.quote(page), timeout=10)
+        assert caught.value.code == 404
+        assert urllib.request.urlopen(origin + "/news/", timeout=10).status == 200
     assert page in result.stdout and "takedown-clear" in result.stdout
     # the release before keeps the page (no file was changed through a hard link) …
     older = base / "releases" / releases(base)[0]
