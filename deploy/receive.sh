@@ -49,6 +49,7 @@ valid_name() { printf '%s\n' "$1" | grep -Eqx "$NAME_RE"; }
 
 valid_page() {  # a path of the site: /news/2026/x/ or /about/x.html, nothing that leaves it
     case $1 in
+    /) return 1 ;;  # the home page is not taken down: roll back or switch instead
     /*) ;;
     *) return 1 ;;
     esac

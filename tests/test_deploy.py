@@ -267,7 +267,7 @@ def test_a_missing_site_or_target_is_refused(tmp_path):
     "rsync --server -prce.iLsfxCIvu --link-dest /etc/ . releases/.20260101T000001Z-abc.partial/",
     "rsync --server -prce.iLsfxCIvu --log-file=/tmp/x . releases/.20260101T000001Z-abc.partial/",
     "rsync --server -prcT.iLsfxCIvu /tmp . releases/.20260101T000001Z-abc.partial/",
-    "takedown /../../etc/passwd", "takedown /news/x/;rm", "takedown-clear /x/$(id)",
+    "takedown /../../etc/passwd", "takedown /news/x/;rm", "takedown-clear /x/$(id)", "takedown /", "takedown news/x/",
 ])
 def test_the_deploy_key_does_nothing_else(tmp_path, command):
     base = tmp_path / "qcdx"
@@ -354,18 +354,15 @@ def etag(origin: str, path: str) -> str:
         return response.headers["ETag"]
 
 
-def test_a_rebuild_is_the_same_bytes_and_a_one_item_change_links_the_rest(tmp_path):
+def test_a_one_item_change_writes_that_item_and_links_the_rest(tmp_path):
+    """Two builds of the same content are the same bytes (tests/test_clock.py compares every
+    file of two builds); here, what a deploy makes of it."""
     from tools import nginx
 
     project = copy_project(FIXTURES / "small", tmp_path / "small")
     base = tmp_path / "qcdx"
     built = project.root / "site"
     assert project.build().returncode == 0
-    first = tmp_path / "first"
-    shutil.copytree(built, first)
-    assert project.build().returncode == 0
-    same = subprocess.run(["diff", "-r", str(first), str(built)], capture_output=True, text=True)
-    assert same.returncode == 0, same.stdout[:2000]  # .gz, search shards and all
     assert deploy("deploy", str(built), str(base), at=at(1)).returncode == 0
     again = deploy("deploy", str(built), str(base), at=at(2))
     assert "没有新建发布" in again.stdout and len(releases(base)) == 1
