@@ -95,7 +95,8 @@ nginx: $(BIN)/.installed server-tools
 # Upload site/ as a new release and switch `current` to it; list, switch, roll back, pin, take down
 # (OPERATIONS.md#deploy, #releases, #takedown). TARGET is deploy@host (the deploy key's forced
 # command, deploy/receive.sh, decides the folder) or a local folder:
-#   make deploy TARGET=deploy@qcdx.example.cn          (DEPLOY_SSH_PORT=2222 for another port)
+#   make deploy TARGET=deploy@qcdx.example.cn          (DEPLOY_SSH_PORT=2222 for another port;
+#                                                       KEEP=10 builds kept in a local folder)
 #   make releases TARGET=…    make switch TARGET=… RELEASE=20261201T161500Z-1a2b3c4d5e
 #   make rollback TARGET=…    make pin TARGET=… REASON=…    make unpin TARGET=…
 #   make takedown TARGET=… PAGE=/news/2026/xxx/            make takedown-clear TARGET=… PAGE=…|all
@@ -105,7 +106,7 @@ need_target = @test -n "$(TARGET)" || { echo "usage: make $@ TARGET=deploy@host 
 
 deploy: build
 	$(call need_target)
-	bash deploy/deploy.sh deploy site "$(TARGET)"
+	$(if $(KEEP),DEPLOY_KEEP=$(KEEP) )bash deploy/deploy.sh deploy site "$(TARGET)"
 
 rollback releases unpin takedowns:
 	$(call need_target)

@@ -143,7 +143,7 @@ take_down() {  # $1 release folder, $2 page; prints what it removed (nothing whe
 apply_takedowns() {  # every page of the list, out of release folder $1
     [ -s state/takedown ] || return 0
     while read -r page; do
-        [ -n "$page" ] && take_down "$1" "$page" | sed "s|^|撤稿 $page：|" >&2
+        if [ -n "$page" ]; then take_down "$1" "$page" | sed "s|^|撤稿 $page：|" >&2; fi
     done < state/takedown
 }
 
