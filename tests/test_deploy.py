@@ -32,13 +32,13 @@ FILES = ["index.html", "news/index.html", "assets/site.css", "search/idx/meta.js
 SIZE = 400_000  # big enough that copying a release takes a while
 
 
-def make_site(folder: Path, version: str, same: str = "") -> Path:
+def make_site(folder: Path, version: str, same: str = "", size: int = SIZE) -> Path:
     """A site whose every file names its version (but the `same` one), and their checksums."""
     manifest = []
     for name in FILES:
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        body = (f"{'v0' if name == same else version} {name}\n" * (SIZE // 40)).encode()
+        body = (f"{'v0' if name == same else version} {name}\n" * (size // 40)).encode()
         path.write_bytes(body)
         manifest.append(f"{hashlib.sha256(body).hexdigest()} {name}")
     (folder / "MANIFEST").write_text("\n".join(manifest), encoding="utf-8")
@@ -163,7 +163,7 @@ def test_the_last_distinct_builds_are_kept_and_the_current_one(tmp_path):
     base = tmp_path / "qcdx"
     keep = {"DEPLOY_KEEP": "5"}
     for n in range(1, 5):
-        assert deploy("deploy", str(make_site(tmp_path / f"v{n}", f"v{n}")), str(base), env=keep, at=at(n)).returncode == 0
+        assert deploy("deploy", str(make_site(tmp_path / f"v{n}", f"v{n}", size=400)), str(base), env=keep, at=at(n)).returncode == 0
     # the same content again makes no release, whatever the day (the sitemap alone differs)
     (tmp_path / "v4" / "sitemap.xml").write_text("<lastmod>2026-01-02</lastmod>", encoding="utf-8")
     same = deploy("deploy", str(tmp_path / "v4"), str(base), env=keep, at=at(5))
@@ -173,12 +173,12 @@ def test_the_last_distinct_builds_are_kept_and_the_current_one(tmp_path):
     assert deploy("switch", str(base), releases(base)[0]).returncode == 0
     assert check_release(base / "current") == "v1"
     for n in range(5, 8):
-        assert deploy("deploy", str(make_site(tmp_path / f"v{n}", f"v{n}")), str(base), env=keep, at=at(n + 1)).returncode == 0
+        assert deploy("deploy", str(make_site(tmp_path / f"v{n}", f"v{n}", size=400)), str(base), env=keep, at=at(n + 1)).returncode == 0
     assert versions(base) == ["v3", "v4", "v5", "v6", "v7"], versions(base)
     assert check_release(base / "current") == "v7"
     # ten by default
     for n in range(8, 14):
-        assert deploy("deploy", str(make_site(tmp_path / f"v{n}", f"v{n}")), str(base), at=at(n + 1)).returncode == 0
+        assert deploy("deploy", str(make_site(tmp_path / f"v{n}", f"v{n}", size=400)), str(base), at=at(n + 1)).returncode == 0
     assert len(releases(base)) == 10 and versions(base)[-1] == "v13"
 
 
@@ -186,7 +186,7 @@ def test_rollback_never_goes_back_onto_a_build_rolled_back_from(tmp_path):
     """good, bad; rollback → good; the next scheduled run builds bad again → not deployed;
     a fix → deployed; rollback then returns to good, not to bad (the reported wrong way)."""
     base = tmp_path / "qcdx"
-    good, bad, fix = (make_site(tmp_path / v, v) for v in ("good", "bad", "fix"))
+    good, bad, fix = (make_site(tmp_path / v, v, size=400) for v in ("good", "bad", "fix"))
     assert deploy("deploy", str(good), str(base), at=at(1)).returncode == 0
     assert deploy("deploy", str(bad), str(base), at=at(2)).returncode == 0
     back = deploy("rollback", str(base))
@@ -212,12 +212,12 @@ def test_a_pinned_target_takes_no_deploy_and_says_so(tmp_path, fake_ssh):
     base = tmp_path / "qcdx"
     env = {**fake_ssh, "FAKE_BASE": str(base)}
     for n, v in ((1, "a"), (2, "b")):
-        assert deploy("deploy", str(make_site(tmp_path / v, v)), "deploy@host", env=env, at=at(n)).returncode == 0
+        assert deploy("deploy", str(make_site(tmp_path / v, v, size=400)), "deploy@host", env=env, at=at(n)).returncode == 0
     assert deploy("rollback", "deploy@host", env=env).returncode == 0
     pin = deploy("pin", "deploy@host", "b 的标题有误", env=env)
     assert pin.returncode == 0 and "已固定（pinned）" in pin.stdout
     for n, v in ((3, "b"), (4, "c")):  # the scheduled run, a push: both succeed, neither switches
-        result = deploy("deploy", str(make_site(tmp_path / v, v)), "deploy@host", env=env, at=at(n))
+        result = deploy("deploy", str(make_site(tmp_path / v, v, size=400)), "deploy@host", env=env, at=at(n))
         assert result.returncode == 0, result.stderr
         assert "已固定（pinned）" in result.stdout and "b 的标题有误" in result.stdout
         assert check_release(base / "current") == "a"
@@ -230,7 +230,7 @@ def test_a_pinned_target_takes_no_deploy_and_says_so(tmp_path, fake_ssh):
 
 def test_the_releases_list_says_what_changed(tmp_path):
     base = tmp_path / "qcdx"
-    one = make_site(tmp_path / "one", "one")
+    one = make_site(tmp_path / "one", "one", size=400)
     assert deploy("deploy", str(one), str(base), at=at(1), env={"RELEASE_SUBJECT": "第一版"}).returncode == 0
     two = tmp_path / "two"
     shutil.copytree(one, two)
