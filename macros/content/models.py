@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Optional
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -111,6 +111,7 @@ def choice(options: dict[str, str], what: str):
             {"what": what, "value": shown(value), "expected": expected, "hint": hint},
         )
 
+    normalise.options = tuple(options)  # what `choices` reports
     return BeforeValidator(normalise)
 
 
@@ -132,7 +133,19 @@ def one_of(options: tuple[str, ...], what: str):
             {"what": what, "value": shown(value), "expected": "、".join(options)},
         )
 
+    check.options = tuple(options)  # what `choices` reports
     return BeforeValidator(check)
+
+
+def choices(model: type[BaseModel], name: str) -> tuple[str, ...] | None:
+    """The allowed values of a field written with `choice` or `one_of`, from the model itself:
+    what file headers, the guide and the starters list (and tests hold them to)."""
+    info = model.model_fields.get(name)
+    for meta in (info.metadata if info else ()):
+        options = getattr(getattr(meta, "func", None), "options", None)
+        if options is not None:
+            return options
+    return None
 
 
 def _id(value: Any) -> str:
@@ -376,9 +389,16 @@ class Term(Record):
 REVIEW_STEPS = {"first": "初审", "second": "复审", "final": "终审"}
 
 
+_SIGNED = re.compile(r"^(?P<name>.+?)[\s\u3000]+(?P<date>\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?)$")
+
+
 def to_step(value: Any) -> Any:
-    """`first: 张敏` or `first: {name: 张敏, date: 2024-01-02}`."""
+    """`first: 张敏 2024-01-02` (the name, a space, the day), `first: 张敏` or
+    `first: {name: 张敏, date: 2024-01-02}`."""
     if isinstance(value, (str, int)) and not isinstance(value, bool):
+        signed = _SIGNED.match(str(value).strip())
+        if signed:
+            return {"name": signed["name"], "date": signed["date"]}
         return {"name": str(value)}
     return value
 
@@ -556,6 +576,27 @@ def _police(value: Any) -> str:
     return f"{abbr}公网安备 {digits}号"  # the spelling beian.gov.cn shows
 
 
+class PolicePending(BaseModel):
+    """`police: {pending: true, opened: 2026-12-01}`: the site is open, its 公网安备 number not yet
+    issued (the filing is made within 30 days of opening). `filing.py` warns, then refuses."""
+
+    model_config = ConfigDict(frozen=True)
+
+    opened: dt.date
+
+
+def _police_or_pending(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return _police(value)
+    unknown = sorted(str(k) for k in value if k not in ("pending", "opened"))
+    if unknown or value.get("pending") is not True or "opened" not in value:
+        raise PydanticCustomError(
+            "bad_police_pending", "公网安备号还没有下来时写成 police: {example}"
+            "（opened 是网站开通的日期），不是「{value}」",
+            {"value": shown(dict(value)), "example": "{pending: true, opened: 2026-12-01}"})
+    return PolicePending(opened=to_date(value["opened"]))
+
+
 def _site_code(value: Any) -> str:
     text = _compact(value)
     text = text.lower() if isinstance(text, str) else text
@@ -605,7 +646,8 @@ class Filing(Record):
     address: Text = Field(description="地址")
     phone: Annotated[str, BeforeValidator(_phone)] = Field(description="电话")
     icp: Annotated[str, BeforeValidator(_icp)] = Field(description="ICP备案号")
-    police: Annotated[str, BeforeValidator(_police)] = Field(description="公网安备号")
+    police: Annotated[Union[str, PolicePending], BeforeValidator(_police_or_pending)] = Field(
+        description="公网安备号（未下来时 {pending: true, opened: 开通日期}）")
     site_code: Annotated[str, BeforeValidator(_site_code)] = Field(description="网站标识码")
     conac_logo: Optional[Annotated[str, BeforeValidator(_local_image)]] = Field(
         None, description="党政机关网站标识（本地图片）")
@@ -615,8 +657,13 @@ class Filing(Record):
     ICP_URL: ClassVar[str] = "https://beian.miit.gov.cn/"
 
     @property
+    def police_pending(self) -> bool:
+        """The number is applied for, not issued: the footer leaves it out."""
+        return isinstance(self.police, PolicePending)
+
+    @property
     def police_code(self) -> str:
-        return re.sub(r"\D", "", self.police)
+        return "" if self.police_pending else re.sub(r"\D", "", self.police)
 
     @property
     def police_url(self) -> str:
