@@ -384,7 +384,10 @@ def _reviewers(settings: configuration.Config) -> dict[str, str]:
     """Who signs each step of 三审 (mkdocs.yml, extra.publishing.reviewers)."""
     publishing = settings.extra.get("publishing")
     reviewers = publishing.get("reviewers") if isinstance(publishing, dict) else None
-    return {k: str(v) for k, v in reviewers.items() if v} if isinstance(reviewers, dict) else {}
+    if not isinstance(reviewers, dict):
+        return {}
+    return {step: "、".join(map(str, who)) if isinstance(who, (list, tuple)) else str(who)
+            for step, who in reviewers.items() if who}
 
 
 def _signed_by(out: dict, reviewers: dict[str, str]) -> dict:
@@ -392,8 +395,9 @@ def _signed_by(out: dict, reviewers: dict[str, str]) -> dict:
     for field_ in out.get("fields", []):
         if field_["name"] == "review":
             for step in field_["fields"]:
-                who = reviewers.get(step["name"])
-                step["hint"] = (f"由{who}审核后填上自己的姓名" if who else "审核人审核后填上自己的姓名")
+                who = reviewers.get(step["name"]) or ("本板块（专栏）的责任编辑" if step["name"] == "first" else "")
+                example = who.split("、")[0] if who and "责任编辑" not in who else "张敏"
+                step["hint"] = ((f"由{who}签发：" if who else "审核人签发后") + f"填姓名、空格和日期，例如 {example} 2026-03-05")
     return out
 
 
