@@ -77,6 +77,7 @@ READ_ONLY = {
     "wechat-refused": ["wechat", "docs/news/2023/2023-04-01-draft.md"],
     "annual-report": ["annual-report", "2023"],
     "annual-report-json": ["annual-report", "2023", "--json"],
+    "desk-config": ["desk-config"],
 }
 
 
