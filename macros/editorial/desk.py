@@ -105,7 +105,7 @@ HINTS: dict[str, dict[str, str]] = {
         "start": "统计时按开班日期算入哪一年、哪个季度",
         "end": "不能早于开班日期",
         "trainees": "整数",
-        "satisfaction": "写小数，如 0.96 表示 96%；还没测评的班不填",
+        "satisfaction": "写小数（如 0.96）或百分数（如 96%）；还没测评的班不填",
     },
     "sections": {
         "kind": "动态类至少 14 天、公告类至少 180 天更新一次（检查指标的要求）",
@@ -216,6 +216,10 @@ def widget(name: str, annotation: Any, info: FieldInfo, kind: str) -> dict:
         return {"widget": "keyvalue", "key_label": "事项", "value_label": "内容"}
     if name in ("cover", "photo"):
         return {"widget": "image", "accept": "image/jpeg,image/png,image/webp"}  # what load.py accepts
+    if any(getattr(meta, "func", None) is m.to_ratio for meta in _metadata(info)):
+        # text, not a number box: 0.96 and 96% are both right (models.to_ratio); a number box drops 96%
+        return {"widget": "string", "pattern": [r"^\s*(0(\.\d+)?|1(\.0+)?|\d{1,3}(\.\d+)?\s*%)\s*$",
+                                                "写 0 到 1 之间的小数（如 0.96），或百分数（如 96%）"]}
     if base is m.ReviewStep:  # a step is signed with the reviewer's name (models.to_step reads it)
         return {"widget": "string"}
     if isinstance(base, type) and issubclass(base, BaseModel):
