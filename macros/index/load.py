@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..content import models as m
+from ..content import bulletin as bulletin_config
 from ..content import clock, filing, listing, pagecheck, publishing, screen
 from ..content.periods import PeriodError, parse as parse_period
 from ..content.problems import ContentError, closest, shown
@@ -57,6 +58,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     markdown = listed.markdown
     refused = _refuse_links(out, [listed, listing.walk(root / "data"), listing.walk(root / theme_dir)])
     settings = publishing.read(root, out, config_file)
+    printing = bulletin_config.read(root, out, config_file)
     terms = _load_terms(out, root / screen.TERMS_FILE)
     data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what, name, refused)
             for name, (model, what) in DATA_FILES.items()}
@@ -103,7 +105,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     if out.problems:
         raise ContentError(sorted(set(out.problems)))
     return Site.build(
-        today=today, publishing=settings, terms=terms.entries,
+        today=today, publishing=settings, terms=terms.entries, bulletin=printing,
         **{name: [r for r, _ in records] for name, records in data.items()},
         news=[r for r, _ in news], notes=[r for r, _ in notes], bulletins=[r for r, _ in bulletins],
     )
@@ -465,6 +467,7 @@ def _check_bulletins(out: Collector, bulletins: list[tuple]) -> None:
                     f"期号 {record.issue} 与 {seen[record.issue]} 重复，每期简报的期号不能相同")
         else:
             seen[record.issue] = where.file
+    bulletin_config.number([record for record, _ in bulletins])  # 第N期, 总第N期 of the printed editions
 
 
 def _check_unique_urls(out: Collector, pages: list[tuple]) -> None:
