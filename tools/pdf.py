@@ -48,9 +48,14 @@ def main(argv: list[str] | None = None) -> list[Path]:
         written += [bulletin_docx.write(edition, out) for edition in found]
     for target in written:
         print(f"{target}  ({target.stat().st_size // 1024} KB)")
-        if args.into_site:
-            slug = target.stem
-            shutil.copyfile(target, site_dir / "bulletins" / slug / target.name)
+    if args.into_site:
+        for edition in found:
+            copies = []
+            for target in written:
+                if target.stem == edition.record.slug:
+                    copies.append(edition.page.parent / target.name)
+                    shutil.copyfile(target, copies[-1])
+            bulletin_print.link_editions(edition.page, copies)
     return written
 
 

@@ -14,7 +14,9 @@ borders, fields, floating tables) is written into its XML here.
 """
 from __future__ import annotations
 
+import io
 import re
+import struct
 import zipfile
 from pathlib import Path
 
@@ -184,8 +186,23 @@ def _masthead(doc, edition: Edition) -> None:
     _paragraph(doc, indent=False)
 
 
+def _png_width(data: bytes) -> int:
+    return struct.unpack(">I", data[16:20])[0]  # the IHDR chunk's width
+
+
 def _inline_text(element) -> str:
     return re.sub(r"\s+", " ", element.text_content()).strip()
+
+
+def _cell_margins(table) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), "62")  # 1.1 mm
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    (look.addprevious if look is not None else table._tbl.tblPr.append)(margins)
 
 
 def _table(doc, element) -> None:
@@ -197,14 +214,25 @@ def _table(doc, element) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    # the columns share the type area by their longest cell (digits half a character), 5 to 14
-    longest = [5.0] * width
+    # Column widths (in 11 pt characters, a digit 0.7 of one in the widest Latin stand-in): a column of short cells (figures, dates
+    # of a line) gets what its longest cell needs, unbroken; the others share the rest of the
+    # type area by their longest cell, up to 14 characters each
+    longest = [1.0] * width
     for row in rows:
         for index, cell in enumerate(row.xpath("./th|./td")[:width]):
             text = _inline_text(cell)
-            length = sum(0.5 if ord(c) < 0x2000 else 1 for c in text) + 2
-            longest[index] = max(longest[index], min(14.0, length))
-    widths = [int(TEXT_WIDTH * n / sum(longest)) for n in longest]
+            longest[index] = max(longest[index], sum(0.7 if ord(c) < 0x2000 else 1 for c in text))
+    char, margin = Pt(11), Mm(2.2)  # a character; the cell's margins, 1.1 mm a side (_cell_margins)
+    natural = [int(n * char + margin) for n in longest]
+    short = [n <= 5.6 for n in longest]
+    rest = TEXT_WIDTH - sum(w for w, s in zip(natural, short) if s)
+    shared = [min(14.0, n) for n, s in zip(longest, short) if not s]
+    widths = [w if s else 0 for w, s in zip(natural, short)]
+    if shared and rest > 0:
+        widths = [w if s else int(rest * min(14.0, n) / sum(shared)) for w, n, s in zip(widths, longest, short)]
+    else:  # short columns only, or too many: all by their share
+        widths = [int(TEXT_WIDTH * n / sum(natural)) for n in natural]
+    _cell_margins(table)
     for index, column in enumerate(table.columns):
         column.width = widths[index]
     for row in rows:
@@ -214,13 +242,18 @@ def _table(doc, element) -> None:
         for index, cell in enumerate(row.xpath("./th|./td")[:width]):
             paragraph = cells[index].paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
-            if cell.get("align") == "right":
+            snap = OxmlElement("w:snapToGrid")  # a table's 11 pt lines are not on the text's grid
+            snap.set(qn("w:val"), "0")
+            paragraph._p.get_or_add_pPr().insert(0, snap)
+            if cell.get("align") == "right" or "right" in (cell.get("style") or ""):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _fonts(paragraph.add_run(_inline_text(cell)), HEI if cell.tag == "th" else FANG, 11)
     _paragraph(doc, indent=False, exact=False).paragraph_format.line_spacing = Pt(6)
 
 
-def _blocks(doc, parent) -> None:
+def _blocks(doc, parent, figures) -> None:
+    """The web page's blocks as Word paragraphs and tables; `figures`: an iterator of PNG images
+    of the figures, in order (empty when no browser printed them)."""
     for element in parent:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "h1":
@@ -242,17 +275,23 @@ def _blocks(doc, parent) -> None:
                 first = (element.text or "").strip()
                 if first:
                     _paragraph(doc, first)
-                _blocks(doc, element)
+                _blocks(doc, element, figures)
             elif _inline_text(element):
                 _paragraph(doc, _inline_text(element))
         elif tag in ("ul", "ol", "div", "section", "main", "dl"):
-            _blocks(doc, element)
+            _blocks(doc, element, figures)
         elif tag == "table":
             _table(doc, element)
         elif tag == "figure":
             caption = element.find("figcaption")
             text = _inline_text(caption) if caption is not None else "图"
-            _paragraph(doc, f"（图：{text}，见网页版）", FANG, 16, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+            image = next(figures, None)
+            if image is None:  # a Word edition made without the browser (make docx)
+                _paragraph(doc, f"（图：{text}，见网页版）", FANG, 16, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+            else:  # the printed figure, caption included, as wide as the type area at most
+                picture = _paragraph(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+                width = min(TEXT_WIDTH, Mm(156 * _png_width(image) / (590 * 2)))
+                picture.add_run().add_picture(io.BytesIO(image), width=width)
             for table in element.xpath(".//table"):
                 _table(doc, table)
         elif tag == "hr":
@@ -318,7 +357,7 @@ def document(edition: Edition):
     for paragraph in list(body.iterchildren(qn("w:p"))):
         body.remove(paragraph)  # the template's empty first paragraph
     _masthead(doc, edition)
-    _blocks(doc, lhtml.fragment_fromstring(edition.body, create_parent="div"))
+    _blocks(doc, lhtml.fragment_fromstring(edition.body, create_parent="div"), iter(edition.figures))
     _imprint(doc, edition)
     return doc
 

@@ -14,11 +14,13 @@ height before it. The spacer only moves the 报尾 down its own page; the pages 
 """
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 from lxml import etree
@@ -29,6 +31,7 @@ from ..content import bulletin as bulletin_config
 from ..content import filing
 from ..content import models as m
 from ..index.site import Site
+from ..output import precompress
 from ..output.render import render_xml
 from . import print_fonts
 
@@ -48,6 +51,7 @@ class Edition:
     imprint: bulletin_config.Imprint
     body: str  # HTML: the web page's bulletin, the 编者按 put in after the title
     page: Path  # the built page it came from
+    figures: list[bytes] = field(default_factory=list)  # its figures as PNG, taken while printing (for Word)
 
 
 def body_of(page: Path) -> lhtml.HtmlElement:
@@ -165,7 +169,8 @@ def print_all(found: list[Edition], out_dir: Path, work: Path) -> list[Path]:
         env = {**os.environ, "FONTCONFIG_FILE": str(print_fonts.fontconfig(work))}
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=env)
         try:
-            page = browser.new_page()
+            # 156 mm at 96 px an inch: a figure is photographed as wide as the type area (for Word)
+            page = browser.new_page(viewport={"width": 590, "height": 900}, device_scale_factor=2)
             for edition in found:
                 target = out_dir / f"{edition.record.slug}.pdf"
                 source = work / f"{edition.record.slug}.html"
@@ -173,6 +178,8 @@ def print_all(found: list[Edition], out_dir: Path, work: Path) -> list[Path]:
                 for _attempt in range(2):
                     source.write_text(document(edition, spacer), encoding="utf-8")
                     page.goto(source.resolve().as_uri(), wait_until="load")
+                    if not edition.figures:
+                        edition.figures = [figure.screenshot(type="png") for figure in page.query_selector_all("main figure")]
                     page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
                     if spacer:
                         break
@@ -183,3 +190,27 @@ def print_all(found: list[Edition], out_dir: Path, work: Path) -> list[Path]:
         finally:
             browser.close()
     return written
+
+
+EDITIONS_MARK = "<!-- qc-editions -->"
+_EDITION_NAMES = {".pdf": "PDF 印发版", ".docx": "Word 版"}
+
+
+def link_editions(page: Path, files: list[Path]) -> None:
+    """Link the printed editions copied next to a built bulletin page from the page itself (at
+    the top of its text), and renew its .gz twin: `make pdf` does it after the build, so a page
+    links a PDF only when one was printed for this build."""
+    html = page.read_text(encoding="utf-8")
+    if EDITIONS_MARK in html or not files:
+        return
+    anchor = re.search(r'<div class="qc-bulletin">', html)
+    if anchor is None:
+        raise ValueError(f"{page} 里没有简报正文（div.qc-bulletin）")
+    links = " · ".join(f'<a href="{escape(f.name)}" download>{_EDITION_NAMES.get(f.suffix, f.suffix)}</a>'
+                       f"（{max(1, f.stat().st_size // 1024)} KB）" for f in files)
+    insert = f'{EDITIONS_MARK}<p class="qc-editions"><small>下载：{links}</small></p>'
+    html = html[:anchor.end()] + insert + html[anchor.end():]
+    page.write_text(html, encoding="utf-8")
+    twin = page.with_name(page.name + ".gz")
+    if twin.exists():
+        twin.write_bytes(gzip.compress(html.encode("utf-8"), compresslevel=precompress.LEVEL, mtime=0))

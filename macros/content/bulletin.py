@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import config as configuration
 from . import models as m
-from .validate import validate
+from .validate import Collector, validate
 from .yamlsrc import Mapping
 
 KEY = "bulletin"
@@ -33,7 +33,11 @@ def read(root: Path, out, config_file: str = "mkdocs.yml") -> m.BulletinSettings
     section = extra.get(KEY) if isinstance(extra, Mapping) else None
     if section is None:
         return m.BulletinSettings()
-    record = validate(out, m.BulletinSettings, section, config_file, extra.lines.get(KEY, extra.line))
+    mine = Collector(out.root)
+    record = validate(mine, m.BulletinSettings, section, config_file, extra.lines.get(KEY, extra.line))
+    for problem in mine.problems:  # the field as mkdocs.yml nests it: extra.bulletin.copies
+        out.add(problem.file, problem.line, "", f"extra.{KEY}.{problem.field}" if problem.field else f"extra.{KEY}",
+                problem.message)
     return record or m.BulletinSettings()
 
 
