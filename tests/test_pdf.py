@@ -211,14 +211,18 @@ def test_pdf_ink_stays_in_the_type_area_and_the_rules_are_where_they_belong(prin
     assert column and abs(max(column) - BOTTOM) < 0.6, max(column)  # the 报尾's last rule on the bottom edge
 
 
-def test_a_character_the_fangsong_lacks_stops_the_print(printed):
-    from macros.channels import bulletin_print, print_fonts
+def test_a_character_the_fangsong_lacks_is_said_and_one_no_font_has_stops_the_print(printed):
+    from macros.channels import bulletin_print
 
     edition = bulletin_print.editions(printed.root, printed.load(), printed.path("site"))[0]
     edition.body += "<p>授课教师王喆。</p>"
-    with pytest.raises(SystemExit, match="缺少这些字：喆"):
-        bulletin_print.fonts_for([edition], printed.root / "fonts-test")
-    assert print_fonts.FACES[0].family == "qc-fang"
+    said = []
+    fonts = bulletin_print.fonts_for([edition], printed.root / "fonts-test", warn=said.append)
+    assert said == ["注意：仿宋（正文）字体 FandolFang-Regular.otf 没有这些字，印发版里用宋体印出：喆"]
+    assert set(fonts) == {"qc-fang", "qc-kai", "qc-hei", "qc-song", "qc-xbs"}
+    edition.body += "<p>\U0001F004</p>"  # 🀄: in none of the fonts
+    with pytest.raises(SystemExit, match="字体中没有的字：\U0001F004"):
+        bulletin_print.fonts_for([edition], printed.root / "fonts-test", warn=said.append)
 
 
 def test_the_page_links_its_printed_editions(printed):

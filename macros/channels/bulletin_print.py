@@ -122,18 +122,24 @@ def printed_text(edition: Edition) -> str:
         text for _label, names in (("", edition.imprint.report_to),) for text in names)
 
 
-def fonts_for(found: list[Edition], work: Path) -> dict[str, Path]:
+def fonts_for(found: list[Edition], work: Path, warn=print) -> dict[str, Path]:
     """The subset fonts of all editions, written to `work` (installed for the printing browser
-    alone by print_fonts.fontconfig); a character the 仿宋 lacks is an error."""
+    alone by print_fonts.fontconfig). A character the 仿宋 lacks (a rare one in a name: 喆, 堃)
+    is drawn in the 宋体, the next font of the stylesheet's chain, and said; one that the 宋体
+    lacks too would print as a box: an error."""
     text = "".join(printed_text(edition) for edition in found)
-    fonts = {}
+    fonts, missing = {}, {}
     for face in print_fonts.FACES:
         target = work / f"{face.family}.ttf"
-        missing = print_fonts.build(face, text, target)
-        if missing and face.family == "qc-fang":
-            raise SystemExit(f"{face.role}字体 {face.file.name} 缺少这些字：{''.join(sorted(missing))}。"
-                             "这些字在印发的简报里会显示成别的字体：请换一种写法，或换用字全的仿宋字体")
+        missing[face.family] = print_fonts.build(face, text, target)
         fonts[face.family] = target
+    fang = print_fonts.FACES[0]
+    nowhere = missing["qc-fang"] & missing["qc-song"]
+    if nowhere:
+        raise SystemExit(f"印发的简报里有字体中没有的字：{''.join(sorted(nowhere))}（打印出来会是方框）。"
+                         "请换一种写法，或删去这些字")
+    if missing["qc-fang"]:
+        warn(f"注意：{fang.role}字体 {fang.file.name} 没有这些字，印发版里用宋体印出：{''.join(sorted(missing['qc-fang']))}")
     return fonts
 
 
