@@ -33,7 +33,7 @@ install_fandol() {
 }
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    echo "installing ${missing[*]} (apt-get)…"
+    echo "installing ${missing[*]:-}$([ $fandol -eq 1 ] && echo ' FandolFang/FandolKai') (apt-get)…"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
     [ ${#missing[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
@@ -43,7 +43,8 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
 fi
 
 if [ -x "$CHROMIUM" ] && [ -e "$CJK_FONT" ]; then  # only the printed bulletins' tools
-    echo "warning: the printed bulletins (make pdf, make docx) need ${missing[*]:-} ${fandol/1/FandolFang/FandolKai}: run \`sudo make browser\`" >&2
+    [ $fandol -eq 1 ] && missing+=("FandolFang and FandolKai (from texlive-lang-chinese)")
+    echo "warning: the printed bulletins (make pdf, tests/test_pdf.py) need ${missing[*]}: run \`sudo make browser\`" >&2
     exit 0
 fi
 if [ -x "$CHROMIUM" ]; then  # only the fonts: the tests pass without them, screenshots show boxes
