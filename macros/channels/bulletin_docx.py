@@ -19,6 +19,7 @@ import re
 import struct
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -28,6 +29,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 from lxml import html as lhtml
+from PIL import Image
 
 from .bulletin_print import Edition
 
@@ -186,6 +188,22 @@ def _masthead(doc, edition: Edition) -> None:
     _paragraph(doc, indent=False)
 
 
+def _image(doc, element, folder: Path) -> None:
+    """A picture of the page (PNG, JPEG, GIF under site/) as wide as it is or the type area; any
+    other (SVG, WebP, another host) as a line that names it."""
+    source = urlsplit(element.get("src") or "")
+    path = (folder / unquote(source.path)).resolve() if not source.scheme and not source.netloc else None
+    site = folder.resolve().parents[1]  # site/bulletins/<slug>/ → site/
+    if path and path.is_file() and path.is_relative_to(site) and path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif"):
+        picture = _paragraph(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+        with Image.open(path) as opened:
+            width = min(TEXT_WIDTH, Mm(opened.width * 25.4 / 96))
+        picture.add_run().add_picture(str(path), width=width)
+    else:
+        name = element.get("alt") or "图"
+        _paragraph(doc, f"（图：{name}，见网页版）", FANG, 16, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+
+
 def _png_width(data: bytes) -> int:
     return struct.unpack(">I", data[16:20])[0]  # the IHDR chunk's width
 
@@ -251,9 +269,10 @@ def _table(doc, element) -> None:
     _paragraph(doc, indent=False, exact=False).paragraph_format.line_spacing = Pt(6)
 
 
-def _blocks(doc, parent, figures) -> None:
+def _blocks(doc, parent, figures, folder: Path) -> None:
     """The web page's blocks as Word paragraphs and tables; `figures`: an iterator of PNG images
-    of the figures, in order (empty when no browser printed them)."""
+    of the figures, in order (empty when no browser printed them); `folder`: the built page's, to
+    which its images' addresses are relative."""
     for element in parent:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "h1":
@@ -270,16 +289,23 @@ def _blocks(doc, parent, figures) -> None:
             label = element.find("b")
             _fonts(paragraph.add_run("编者按："), HEI, 16)
             _fonts(paragraph.add_run((label.tail or "").strip() if label is not None else _inline_text(element)), KAI, 16)
+        elif tag in ("p", "li", "dt", "dd", "blockquote", "pre") and element.xpath(".//img"):
+            if _inline_text(element):
+                _paragraph(doc, _inline_text(element))
+            for image in element.xpath(".//img"):
+                _image(doc, image, folder)
+        elif tag == "img":
+            _image(doc, element, folder)
         elif tag in ("p", "li", "dt", "dd", "blockquote", "pre"):
             if element.xpath("./ul|./ol|./p"):
                 first = (element.text or "").strip()
                 if first:
                     _paragraph(doc, first)
-                _blocks(doc, element, figures)
+                _blocks(doc, element, figures, folder)
             elif _inline_text(element):
                 _paragraph(doc, _inline_text(element))
         elif tag in ("ul", "ol", "div", "section", "main", "dl"):
-            _blocks(doc, element, figures)
+            _blocks(doc, element, figures, folder)
         elif tag == "table":
             _table(doc, element)
         elif tag == "figure":
@@ -357,7 +383,7 @@ def document(edition: Edition):
     for paragraph in list(body.iterchildren(qn("w:p"))):
         body.remove(paragraph)  # the template's empty first paragraph
     _masthead(doc, edition)
-    _blocks(doc, lhtml.fragment_fromstring(edition.body, create_parent="div"), iter(edition.figures))
+    _blocks(doc, lhtml.fragment_fromstring(edition.body, create_parent="div"), iter(edition.figures), edition.page.parent)
     _imprint(doc, edition)
     return doc
 

@@ -112,7 +112,8 @@ def document(edition: Edition, spacer: float = 0) -> str:
                                                 ("发", edition.imprint.issue_to)) if names]
     return render_xml("print/bulletin.html", imprint=edition.imprint, title=edition.record.title,
                       css=Markup((TEMPLATES / "bulletin.css").read_text(encoding="utf-8")),
-                      body=Markup(edition.body), rows=rows, spacer=round(spacer, 2))
+                      body=Markup(edition.body), rows=rows, spacer=round(spacer, 2),
+                      base=edition.page.parent.resolve().as_uri() + "/")  # the page's images, as on the site
 
 
 def printed_text(edition: Edition) -> str:
@@ -177,6 +178,9 @@ def print_all(found: list[Edition], out_dir: Path, work: Path) -> list[Path]:
         try:
             # 156 mm at 96 px an inch: a figure is photographed as wide as the type area (for Word)
             page = browser.new_page(viewport={"width": 590, "height": 900}, device_scale_factor=2)
+            # the built site's own files only: nothing is fetched from another host
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                       else route.abort())
             for edition in found:
                 target = out_dir / f"{edition.record.slug}.pdf"
                 source = work / f"{edition.record.slug}.html"
