@@ -41,8 +41,14 @@ def main(argv: list[str] | None = None) -> list[Path]:
         sys.exit(f"{site_dir}/bulletins/ 下没有简报：请先 make build")
     written = []
     if args.only != "docx":
+        from macros.channels.print_fonts import FontMissing
+        if not Path(bulletin_print.CHROMIUM).exists():
+            sys.exit(f"没有找到 Chromium（{bulletin_print.CHROMIUM}）：请先运行 sudo make browser")
         with tempfile.TemporaryDirectory() as work:
-            written += bulletin_print.print_all(found, out, Path(work))
+            try:
+                written += bulletin_print.print_all(found, out, Path(work))
+            except FontMissing as error:
+                sys.exit(str(error))
     if args.only != "pdf":
         from macros.channels import bulletin_docx
         written += [bulletin_docx.write(edition, out) for edition in found]
