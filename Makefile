@@ -22,7 +22,7 @@ export NO_MKDOCS_2_WARNING := 1
 # the engine the tests start as a command (macros/engine/mkdocs_adapter.py: ENGINE_COMMAND)
 export QC_ENGINE := $(ENGINE)
 
-.PHONY: build test test-fast serve check clean pdf bench
+.PHONY: build test test-fast serve check clean pdf docx bench
 
 $(BIN)/.installed: $(REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
@@ -50,9 +50,14 @@ serve: $(BIN)/.installed
 clean:
 	rm -rf site .venv .venv-properdocs .cache/covers
 
-# Each bulletin as an A4 PDF in pdf/, printed by headless Chromium (needs chromium and fonts-noto-cjk).
-pdf: build
-	$(BIN)/python tools/pdf.py site pdf
+# Each bulletin as a printed 简报 (A4 PDF, GB/T 9704 page set-up) and a Word file in pdf/, also put
+# next to its page in site/ and linked from it (tools/pdf.py; needs `make browser`).
+pdf: build browser
+	$(BIN)/python tools/pdf.py site pdf --into-site
+
+# The Word editions only, into pdf/ (no browser needed).
+docx: build
+	$(BIN)/python tools/pdf.py site pdf --only docx
 
 .PHONY: browser audit
 

@@ -93,6 +93,7 @@ def _generated(config, page) -> File:
 @event_priority(100)  # before mkdocs-macros renders the page
 def on_page_markdown(markdown, page, config, files):
     page.meta.pop("internal", None)  # editors' private notes are never published
+    page.meta.update(pages.derived_meta(current_site(config).by_src.get(page.file.src_uri)))
     if not pages.is_template(markdown):
         page.meta["render_macros"] = False  # nothing to render: spare compiling it as a template
     return markdown

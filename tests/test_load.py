@@ -94,7 +94,8 @@ CASES = {
     ),
     "two bulletins with one issue number": (
         lambda p: p.write("docs/bulletins/b2.md", "---\ntitle: 简报二\nissue: 1\nperiod: 2023\ndate: 2024-01-10\n---\n正文\n"),
-        "docs/bulletins/b2.md 第 3 行，记录「简报二」，字段「issue」：期号 1 与 docs/bulletins/b1.md 重复，每期简报的期号不能相同",
+        "docs/bulletins/b2.md 第 3 行，记录「简报二」，字段「issue」：期号写的是 1，按印发日期排是总第 2 期："
+        "删去 issue 这一行（期号会自动算出），或核对这一期和其他各期的日期",
     ),
     "unreadable period": (
         lambda p: p.edit("docs/bulletins/b1.md", "period: 2023H1", "period: 2023H3"),

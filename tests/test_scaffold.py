@@ -182,20 +182,21 @@ def test_appending_to_a_file_without_a_final_newline(small):
 
 
 def test_bulletin_takes_the_next_issue_and_the_half_year(small):
-    # a draft's issue number is taken too: every issue number must stay unique
-    small.write("docs/bulletins/b7.md", "---\ntitle: 草稿简报\nissue: 7\nperiod: 2023\ndate: 2024-01-05\ndraft: true\n---\n")
+    # the 期号 is not written: the loader counts it from the dates, and a draft takes none
+    small.write("docs/bulletins/b7.md", "---\ntitle: 草稿简报\nperiod: 2023\ndate: 2024-01-05\ndraft: true\n---\n")
     result = new(small, "bulletin", "2026年下半年工作简报", "--slug", "2026-h2")
     assert result.returncode == 0, result.stderr
     meta = front_matter(small.path("docs/bulletins/2026-h2.md"))
-    assert (meta["issue"], meta["period"], meta["date"]) == (8, "2026H2", TODAY)
+    assert ("issue" not in meta, meta["period"], meta["date"]) == (True, "2026H2", TODAY)
     body = small.path("docs/bulletins/2026-h2.md").read_text(encoding="utf-8")
     assert "figures(period)" in body and "news_list(period)" in body
     bulletin = next(b for b in small.load().bulletins if b.slug == "2026-h2")
-    assert (bulletin.title, bulletin.issue, bulletin.period) == ("2026年下半年工作简报", 8, "2026H2")
+    assert (bulletin.title, bulletin.issue, bulletin.period) == ("2026年下半年工作简报", 2, "2026H2")
     result = new(small, "bulletin", "2027年上半年工作简报", today="2027-03-01")
     assert result.returncode == 0, result.stderr
-    meta = front_matter(small.path("docs/bulletins/2027-nian-shang-ban-nian-gong.md"))
-    assert (meta["issue"], meta["period"]) == (9, "2027H1")
+    fill(small, "docs/bulletins/2026-h2.md")
+    bulletins = {b.slug: b.issue for b in small.load(today=dt.date(2027, 3, 1)).bulletins}
+    assert (bulletins["2026-h2"], bulletins["2027-nian-shang-ban-nian-gong"]) == (2, 3)
 
 
 # each kind's placeholders, untouched: (field, placeholder) in the order written

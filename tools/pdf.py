@@ -1,50 +1,69 @@
-"""make pdf: each built bulletin printed to A4 PDF by headless Chromium (pdf/<slug>.pdf).
+"""make pdf: each published bulletin as a printed 简报, pdf/<slug>.pdf, and its Word edition,
+pdf/<slug>.docx (macros/channels/bulletin_print.py and bulletin_docx.py).
 
-The print stylesheet (overrides/assets/site.css, @media print) removes the site's chrome;
-Chinese renders with the system's CJK fonts (Debian: fonts-noto-cjk).
+    python tools/pdf.py [SITE] [OUT] [--only pdf|docx] [--into-site]
+
+SITE is the built site (make build), OUT the folder written (pdf/). With --into-site each file is
+also copied next to its bulletin's page (site/bulletins/<slug>/<slug>.pdf), where the page links it.
+Needs Chromium, poppler-utils and the Fandol fonts (sudo make browser).
 """
 from __future__ import annotations
 
+import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
-]
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from macros.content.problems import ContentError  # noqa: E402
+from macros.index.load import load  # noqa: E402
 
 
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if found := shutil.which(name):
-            return found
-    sys.exit("没有找到 Chromium：请先安装（Debian/Ubuntu：sudo apt-get install chromium fonts-noto-cjk）")
-
-
-def print_pdf(page: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                        f"--print-to-pdf={target}", page.resolve().as_uri()],
-                       check=True, capture_output=True, timeout=120)
-    if not target.exists() or target.stat().st_size == 0:
-        sys.exit(f"Chromium 没有生成 {target}")
-
-
-def main(site: Path, out: Path) -> list[Path]:
+def main(argv: list[str] | None = None) -> list[Path]:
+    parser = argparse.ArgumentParser(description="印发版简报：PDF 和 Word")
+    parser.add_argument("site", nargs="?", default="site")
+    parser.add_argument("out", nargs="?", default="pdf")
+    parser.add_argument("--only", choices=("pdf", "docx"))
+    parser.add_argument("--into-site", action="store_true")
+    parser.add_argument("--root", default=".", help="项目根目录（默认当前目录）")
+    args = parser.parse_args(argv)
+    root, site_dir, out = Path(args.root), Path(args.site), Path(args.out)
+    try:
+        site = load(root)
+    except ContentError as error:
+        sys.exit(str(error))
+    from macros.channels import bulletin_print
+    found = bulletin_print.editions(root, site, site_dir)
+    if not found:
+        sys.exit(f"{site_dir}/bulletins/ 下没有简报：请先 make build")
     written = []
-    for page in sorted((site / "bulletins").glob("*/index.html")):
-        target = out / f"{page.parent.name}.pdf"
-        print_pdf(page, target)
-        written.append(target)
+    if args.only != "docx":
+        from macros.channels.print_fonts import FontMissing
+        if not Path(bulletin_print.CHROMIUM).exists():
+            sys.exit(f"没有找到 Chromium（{bulletin_print.CHROMIUM}）：请先运行 sudo make browser")
+        with tempfile.TemporaryDirectory() as work:
+            try:
+                written += bulletin_print.print_all(found, out, Path(work))
+            except FontMissing as error:
+                sys.exit(str(error))
+    if args.only != "pdf":
+        from macros.channels import bulletin_docx
+        written += [bulletin_docx.write(edition, out) for edition in found]
+    for target in written:
         print(f"{target}  ({target.stat().st_size // 1024} KB)")
-    if not written:
-        sys.exit(f"{site}/bulletins/ 下没有简报：请先 make build")
+    if args.into_site:
+        for edition in found:
+            copies = []
+            for target in written:
+                if target.stem == edition.record.slug:
+                    copies.append(edition.page.parent / target.name)
+                    shutil.copyfile(target, copies[-1])
+            bulletin_print.link_editions(edition.page, copies)
     return written
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "site"), Path(sys.argv[2] if len(sys.argv) > 2 else "pdf"))
+    main()

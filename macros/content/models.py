@@ -473,12 +473,33 @@ class Note(Page):
 
 
 class Bulletin(Page):
-    """A bulletin issue (简报), docs/bulletins/<slug>.md."""
+    """A bulletin issue (简报), docs/bulletins/<slug>.md.
 
-    issue: int = Field(gt=0, description="期号")
+    The printed editions' numbers are never written: `total` 总第N期 and `number` 第N期 of its
+    year come from the order of the bulletins by date (content/bulletin.py, load.py)."""
+
+    issue: Optional[int] = Field(None, gt=0, description="期号（可以不写：按日期排出的总第N期）")
     period: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)] = Field(
         description="统计时段")
     summary: Optional[str] = Field(None, description="摘要")
+    note: Optional[str] = Field(None, description="编者按")
+    report_to: Optional[Refs] = Field(None, description="报（本期另写，代替 mkdocs.yml 中的）")
+    copy_to: Optional[Refs] = Field(None, description="送（本期另写）")
+    issue_to: Optional[Refs] = Field(None, description="发（本期另写）")
+    copies: Optional[int] = Field(None, gt=0, description="共印份数（本期另写）")
+    number: int = derived("第N期（当年的期数）", 0)
+    total: int = derived("总第N期", 0)
+
+
+class BulletinSettings(Record):
+    """mkdocs.yml → extra.bulletin: the 报头 and 报尾 every printed bulletin carries."""
+
+    name: Text = Field("工作简报", description="简报名称（报头）")
+    issuer: Optional[str] = Field(None, description="编发单位（不写则用 filing 的主办单位）")
+    report_to: Refs = Field(default_factory=list, description="报（上级机关）")
+    copy_to: Refs = Field(default_factory=list, description="送（平级和不相隶属的单位）")
+    issue_to: Refs = Field(default_factory=list, description="发（下级单位）")
+    copies: Optional[int] = Field(None, gt=0, description="共印份数")
 
 
 # --- mkdocs.yml: extra.filing, the legally required footer --------------------------

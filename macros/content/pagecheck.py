@@ -40,6 +40,8 @@ _SYNTAX_HINTS = [
 
 
 RECORD_FOLDERS = ("news", "notes", "bulletins")
+# what the loader computes and the page may print as if written in its front matter
+DERIVED_VARIABLES = {"bulletins": {"issue"}}
 
 
 def check_pages(root: Path, docs: Path, names: Names, markdown: list[listing.Entry] | None = None) -> list[Problem]:
@@ -78,6 +80,7 @@ def _check_page(root: Path, docs: Path, path: Path, env: jinja2.Environment, nam
             if data.get("render_macros") is False:
                 return problems  # mkdocs-macros leaves this page as it is
             own = {str(k) for k in data}
+    own |= DERIVED_VARIABLES.get(path.relative_to(docs).parts[0], set())
     return problems + check_template(env, file, body, body_line, names.variables | own)
 
 

@@ -264,14 +264,8 @@ def _bulletin(root: Path, title: str, today: dt.date, slug: str, _column) -> Cre
     rel = f"docs/bulletins/{slug}.md"
     if (root / rel).exists():
         raise ScaffoldError(f"{rel} 已经存在，请用 --slug 换一个英文名")
-    issues = []
-    for path in sorted((root / "docs" / "bulletins").glob("*.md")):
-        meta, _body, _line, problems = read_front_matter(path, path.name)
-        issue = meta.get("issue") if meta is not None and not problems else None
-        if isinstance(issue, int) and not isinstance(issue, bool):
-            issues.append(issue)
-    issue = max(issues, default=0) + 1
-    _new_file(root, rel, _starter("bulletin.md", title=title, today=today, issue=issue, period=_half_year(today)))
+    # no 期号: the loader counts it from the bulletins' dates (总第N期), so it is never typed twice
+    _new_file(root, rel, _starter("bulletin.md", title=title, today=today, period=_half_year(today)))
     return Created("bulletin", rel, slug, f"bulletins/{slug}/")
 
 

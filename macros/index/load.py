@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..content import models as m
+from ..content import bulletin as bulletin_config
 from ..content import clock, filing, listing, pagecheck, publishing, screen, signoff
 from ..content import reportconfig
 from ..content.periods import PeriodError, parse as parse_period
@@ -58,6 +59,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     markdown = listed.markdown
     refused = _refuse_links(out, [listed, listing.walk(root / "data"), listing.walk(root / theme_dir)])
     settings = publishing.read(root, out, config_file)
+    printing = bulletin_config.read(root, out, config_file)
     terms = _load_terms(out, root / screen.TERMS_FILE)
     data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what, name, refused)
             for name, (model, what) in DATA_FILES.items()}
@@ -108,7 +110,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     if out.problems:
         raise ContentError(sorted(set(out.problems)))
     return Site.build(
-        today=today, publishing=settings, terms=terms.entries,
+        today=today, publishing=settings, terms=terms.entries, bulletin=printing,
         **{name: [r for r, _ in records] for name, records in data.items()},
         news=[r for r, _ in news], notes=[r for r, _ in notes], bulletins=[r for r, _ in bulletins],
     )
@@ -461,17 +463,20 @@ def _check_columns(out: Collector, columns: list[tuple], notes: list[tuple]) -> 
 
 
 def _check_bulletins(out: Collector, bulletins: list[tuple]) -> None:
-    seen: dict[int, str] = {}
-    for record, where in bulletins:
+    bulletin_config.number([record for record, _ in bulletins])  # 第N期, 总第N期 of the printed editions
+    published = sorted(r.date for r, _ in bulletins if not r.draft)
+    for record, where in bulletins:  # the web's 期号 is the 总第N期: computed, or written and checked
+        counted = record.total or sum(1 for day in published if day <= record.date) + 1  # a draft: as if published
+        if record.issue is None:
+            record.issue = counted
+        elif not record.draft and record.issue != counted:
+            out.add(where.file, where.line_of("issue"), record.title, "issue",
+                    f"期号写的是 {record.issue}，按印发日期排是总第 {counted} 期：删去 issue 这一行（期号会自动算出），"
+                    "或核对这一期和其他各期的日期")
         try:
             parse_period(record.period)
         except PeriodError as error:
             out.add(where.file, where.line_of("period"), record.title, "period", str(error))
-        if record.issue in seen:
-            out.add(where.file, where.line_of("issue"), record.title, "issue",
-                    f"期号 {record.issue} 与 {seen[record.issue]} 重复，每期简报的期号不能相同")
-        else:
-            seen[record.issue] = where.file
 
 
 def _check_unique_urls(out: Collector, pages: list[tuple]) -> None:

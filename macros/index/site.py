@@ -54,9 +54,10 @@ class Site:
     by_src: dict[str, m.Page] = field(default_factory=dict)  # docs path → published record
     publishing: Publishing = field(default_factory=Publishing)  # mkdocs.yml extra.publishing
     terms: tuple[m.Term, ...] = ()  # data/terms.yaml
+    bulletin: m.BulletinSettings = field(default_factory=m.BulletinSettings)  # mkdocs.yml extra.bulletin
 
     @classmethod
-    def build(cls, *, today, publishing=None, terms=(), sections, columns, topics, courses, instructors, trainings, research,
+    def build(cls, *, today, publishing=None, terms=(), bulletin=None, sections, columns, topics, courses, instructors, trainings, research,
               news, notes, bulletins) -> "Site":
         is_published = functools.partial(published, today=today)
         newest = lambda page: (page.date, page.file)  # noqa: E731
@@ -70,7 +71,7 @@ class Site:
             notes=sorted(filter(is_published, notes), key=newest, reverse=True),
             bulletins=sorted(filter(is_published, bulletins), key=lambda b: b.issue),
             unpublished=[p for p in [*news, *notes, *bulletins] if not is_published(p)],
-            publishing=publishing or Publishing(), terms=tuple(terms),
+            publishing=publishing or Publishing(), terms=tuple(terms), bulletin=bulletin or m.BulletinSettings(),
         )
         for column in site.columns:
             site.notes_by_column[column] = []

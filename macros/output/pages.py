@@ -310,6 +310,12 @@ def unshown_originals(site: Site, docs_dir: Path) -> set[str]:
     return out
 
 
+def derived_meta(page: m.Page | None) -> dict:
+    """What the loader computed that a page prints as if written in its front matter: a
+    bulletin's 期号 (content/pagecheck.py DERIVED_VARIABLES lets the check know it)."""
+    return {"issue": page.issue} if isinstance(page, m.Bulletin) else {}
+
+
 def is_template(markdown: str) -> bool:
     """Whether a page uses macros at all (most news items and notes do not)."""
     return "{{" in markdown or "{%" in markdown or "{#" in markdown
