@@ -22,9 +22,9 @@ CONF = ROOT / "deploy" / "nginx"
 def _with_desk(original):
     def config(site, port, workdir, **tls):
         text = original(site, port, workdir, **tls)
-        site_conf = f"include {CONF}/site.conf;"
-        assert site_conf in text
-        return text.replace(site_conf, f"{site_conf}\n    include {CONF}/admin.conf;")
+        # tools/nginx.py includes admin.conf after site.conf, as qcdx.conf does
+        assert f"include {CONF}/site.conf;\n    include {CONF}/admin.conf;" in text
+        return text
     return config
 
 
@@ -88,3 +88,8 @@ def test_the_desk_loads_under_nginx_in_chinese_and_within_its_policy(desk_origin
     assert page.evaluate("window.__csp") == []
     assert asked == [] and errors == []
     context.close()
+
+
+def test_the_production_server_block_includes_the_desk_after_the_site():
+    text = (CONF / "qcdx.conf").read_text(encoding="utf-8")
+    assert text.index("include qcdx/admin.conf;") > text.index("include qcdx/site.conf;")

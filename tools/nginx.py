@@ -85,6 +85,7 @@ server {{
     access_log {workdir}/access.log qcdx;
     root {site};
     {include}site.conf;
+    {include}admin.conf;
 }}"""
     # As root, nginx's workers would run as `nobody`, who may not read a test's private
     # temporary folder: they run as the site's owner instead (a local preview, not production).
