@@ -26,8 +26,13 @@ def video_html(page: m.NewsItem) -> str:
     width = height = 0
     if video.poster_file:  # the poster's size: the player takes its room at once, no layout shift
         width, height = images.size(Path(video.poster_file))
-    return str(render_xml("pages/video.html", page=page, video=video, width=width, height=height,
-                          transcript=transcript(video)))
+    return str(render_xml("pages/video.html", page=page, video=video, width=width, height=height))
+
+
+def transcript_html(page: m.NewsItem) -> str:
+    """The transcript, after the item's text: for readers who cannot hear or play it, and search."""
+    paragraphs = transcript(page.video) if page.video is not None and page.video.file_src else []
+    return str(render_xml("pages/transcript.html", transcript=paragraphs)) if paragraphs else ""
 
 
 def attachments_html(page: m.NewsItem) -> str:

@@ -348,9 +348,9 @@ def frame(site: Site, page: m.Page, html: str) -> str:
     header = str(render_xml("pages/frame_header.html", **values))
     footer = str(render_xml("pages/frame_footer.html", **values))
     html = _LAZY.sub("<img loading=\"lazy\" decoding=\"async\" ", html)  # images below the fold wait
-    if isinstance(page, m.NewsItem):  # the video before the text, the attachments after it
+    if isinstance(page, m.NewsItem):  # the video before the text, its transcript and the attachments after it
         header += media.video_html(page)
-        footer = media.attachments_html(page) + footer
+        footer = media.transcript_html(page) + media.attachments_html(page) + footer
     if html.lstrip().startswith("<h1"):  # the editor wrote a title: the header goes under it
         cut = html.find("</h1>") + len("</h1>")
         return html[:cut] + header + html[cut:] + footer
