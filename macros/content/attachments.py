@@ -8,6 +8,7 @@ relative to docs/ (as MkDocs reads absolute links, `validation: absolute_links: 
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat as st
@@ -33,7 +34,7 @@ def links_in(body: str, body_line: int) -> list[tuple[str, int]]:
     for number, line in enumerate(body.splitlines()):
         for match in _LINK.finditer(line):
             target = urllib.parse.unquote((match.group(1) or match.group(2)).split("#")[0].split("?")[0])
-            if re.match(r"^[a-z][a-z0-9+.-]*:|^//", target, re.I) or not _ATTACHMENT_LINK.search(target):
+            if is_address(target) or not _ATTACHMENT_LINK.search(target):
                 continue
             found.append((target, body_line + number))
     return found
@@ -43,6 +44,13 @@ def resolve(docs: Path, item_file: Path, written: str) -> Path:
     """Where a path written in an item points, without following links (normalised only)."""
     base = docs if written.startswith("/") else item_file.parent
     return Path(os.path.abspath(base / written.lstrip("/")))
+
+
+def is_address(written: str) -> bool:
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*:|^//", written, re.I))
+
+
+ADDRESS = "是网址：网站不从其他网站加载文件，请把文件放进 docs/ 里，写它的路径"
 
 
 def _plain_file(docs: Path, path: Path) -> str | None:
@@ -67,24 +75,35 @@ def _plain_file(docs: Path, path: Path) -> str | None:
     return None
 
 
+def _line(item_file: Path, start: int, written: str) -> int:
+    """The line of the front matter where `written` appears, from the line of its key on (YAML
+    keeps no line for a list's strings); read only for a problem."""
+    try:
+        lines = item_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return start
+    return next((n for n in range(start, len(lines) + 1) if written in lines[n - 1]), start)
+
+
 def check(out: Collector, record: m.NewsItem, where: Where, docs: Path) -> None:
     """Every attachment and the video of one item; sets their paths and sizes."""
     item_file = out.root / record.file
-    written = where.mapping.get("attachments")
     listed = set()
     for number, attachment in enumerate(record.attachments, 1):
-        mapping = written[number - 1] if isinstance(written, list) and len(written) >= number else None
-        line = getattr(mapping, "line", 0) or where.line_of("attachments")
+        line = functools.partial(_line, item_file, where.line_of("attachments"), attachment.file)  # read on a problem only
         label = f"第 {number} 个附件「{attachment.file}」"
+        if is_address(attachment.file):
+            out.add(where.file, line(), record.title, "attachments", f"{label}{ADDRESS}")
+            continue
         path = resolve(docs, item_file, attachment.file)
         listed.add(path)
         if not attachment.type:
-            out.add(where.file, line, record.title, "attachments",
+            out.add(where.file, line(), record.title, "attachments",
                     f"{label}的类型不能作为附件发布：附件只能是 {'、'.join(m.ATTACHMENT_TYPES.values())} 文件")
             continue
         why = _plain_file(docs, path)
         if why:
-            out.add(where.file, line, record.title, "attachments", f"{label}{why}")
+            out.add(where.file, line(), record.title, "attachments", f"{label}{why}")
             continue
         attachment.path = str(path)
         attachment.src = path.relative_to(os.path.abspath(docs)).as_posix()
@@ -113,6 +132,9 @@ def _check_video(out: Collector, record: m.NewsItem, where: Where, docs: Path, i
     for key, types, what in (("file", VIDEO_TYPES, "MP4 视频"), ("poster", POSTER_TYPES, "JPG、PNG 或 WebP 图片"),
                              ("captions", CAPTION_TYPES, "WebVTT 字幕（.vtt）")):
         written = getattr(video, key)
+        if is_address(written):
+            out.add(where.file, line_of(key), record.title, f"video.{key}", f"「{written}」{ADDRESS}")
+            continue
         if not written.lower().endswith(types):
             out.add(where.file, line_of(key), record.title, f"video.{key}",
                     f"「{written}」应为{what}")

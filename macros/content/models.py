@@ -651,16 +651,9 @@ def to_attachments(value: Any) -> Any:
     return value
 
 
-def _local_file(value: Any) -> Any:
-    text = value.strip() if isinstance(value, str) else value
-    if isinstance(text, str) and re.match(r"^[a-z][a-z0-9+.-]*:|^//", text, re.I):
-        raise PydanticCustomError(
-            "not_local", "「{value}」是网址：网站不从其他网站加载文件，请把文件放进 docs/ 里，写它的路径",
-            {"value": shown(value)})
-    return text
-
-
-LocalFile = Annotated[str, BeforeValidator(_local_file), Field(min_length=1)]
+# a path to a file under docs/; a web address is refused by macros/content/attachments.py, which
+# reports it with the other files of the item (a validation error here would hide them)
+LocalFile = Annotated[str, Field(min_length=1)]
 
 
 class Attachment(Record):
