@@ -137,7 +137,7 @@ def test_section_kinds_and_their_default_intervals(small):
     assert (teach.kind, teach.interval) == ("notice", 180)
     small.edit("data/sections.yaml", "kind: 公告类", "kind: 通知类")
     assert small.problems() == [
-        "data/sections.yaml 第 7 行，记录「teach」，字段「kind」：未知的板块类型「通知类」，应为 news（动态类）、notice（公告类） 之一"]
+        "data/sections.yaml 第 7 行，记录「teach」，字段「kind」：未知的板块类型「通知类」，应为 news（动态类）、notice（公告类）、disclosure（信息公开类） 之一"]
 
 
 def test_findings_are_sorted_by_the_problems_kind_not_their_wording(small, monkeypatch):
