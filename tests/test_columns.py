@@ -188,3 +188,13 @@ def test_the_portal_blocks_of_the_home_page(small):
     assert links.strip() == "[课程目录](/courses/index.md) · [上级党校](https://example.gov.cn/)"
     with pytest.raises(MacroError, match="extra.quick_links"):
         library.links_row(["courses/index.md"])
+
+
+def test_a_replaced_attachment_shows_its_new_size_on_the_listing(small):
+    """`make serve`: the item's file is unchanged (its record cached), its attachment is not."""
+    files(small)
+    notice(small, "attachments: [附件/招生简章.pdf]\n", section="open")
+    listing = lambda: next(g for g in pages.generate(small.load(), "/", "测试") if g.src_uri == "news/section/open.md")  # noqa: E731
+    assert "（PDF，3 KB）" in listing().html
+    small.path("docs/news/2023/附件/招生简章.pdf").write_bytes(PDF * 3)
+    assert "（PDF，9 KB）" in listing().html
