@@ -198,3 +198,12 @@ def test_a_replaced_attachment_shows_its_new_size_on_the_listing(small):
     assert "（PDF，3 KB）" in listing().html
     small.path("docs/news/2023/附件/招生简章.pdf").write_bytes(PDF * 3)
     assert "（PDF，9 KB）" in listing().html
+
+
+def test_the_edition_keeps_the_transcript(small):
+    video_files(small)
+    notice(small, "video:\n  file: 视频/a.mp4\n  poster: 视频/a.jpg\n  captions: 视频/a.vtt\n", section="news-a")
+    site = small.load()
+    item = next(n for n in site.news if n.video)
+    edition = wechat.edition(site, item, "<p>正文。</p>", "https://example.test/", "测试学校")
+    assert edition.index("正文。") < edition.index("视频文字稿") < edition.index("第一句字幕。第二句。")

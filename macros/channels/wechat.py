@@ -37,6 +37,7 @@ from lxml import html as lhtml
 from markupsafe import Markup
 
 from ..content import models as m
+from ..output import media
 from ..output.render import rel, render_xml, zh_date
 from ..index.site import Site
 
@@ -105,10 +106,13 @@ def edition(site: Site, page: m.Page, html: str, site_url: str, site_name: str) 
 
 def _with_files(page: m.Page, html: str) -> str:
     """A video becomes its poster and a link to the item on the site (WeChat plays only videos
-    uploaded to it); attachments become links (listed under 参考链接 like every outside link)."""
+    uploaded to it), its transcript follows the text; attachments become links (listed under
+    参考链接 like every outside link)."""
     video = getattr(page, "video", None)
     if video is not None and video.poster_src:
         html = str(render_xml("wechat/video.html", page=page, video=video, poster=rel(video.poster_src, page))) + html
+    if video is not None and video.file_src:
+        html += str(render_xml("pages/transcript.html", transcript=media.transcript(video)))
     files = [a for a in getattr(page, "attachments", []) if a.src]
     if files:
         html += str(render_xml("wechat/attachments.html", attachments=[(a, rel(a.src, page)) for a in files]))
