@@ -1,4 +1,4 @@
-"""python -m macros check | stats | freshness | review | inspect | new | wechat | init
+"""python -m macros check | stats | freshness | review | inspect | new | wechat | init | annual-report
 
 `check` validates all content without building the site; `stats` prints the
 figures of a period, the same computation the pages and bulletins use;
@@ -7,6 +7,8 @@ figures of a period, the same computation the pages and bulletins use;
 inspection self-check (`inspection.py`); `new` writes a new news item, note, course, instructor or bulletin to edit.
 `wechat` writes the 公众号 edition of a news item or note (HTML to paste into WeChat).
 `init` turns the demo into an empty school of its own (`school.py`): options, else questions in Chinese.
+`annual-report` fills the content-derived part of the 政府网站工作年度报表 (`annual.py`), and
+its visits from nginx access logs (`accesslog.py`).
 """
 from __future__ import annotations
 
@@ -92,7 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--conac-url", metavar="URL", help="党政机关网站标识的链接")
     start.add_argument("--force", action="store_true", help="网站名称已不是演示学校时也执行（会删除现有内容）")
     start.add_argument("--yes", action="store_true", help="在终端上也不再确认")
-    for command in (fresh, waiting, audit, new, start):
+    annual_ = commands.add_parser("annual-report", help="政府网站工作年度报表中网站能自己统计的部分（信息发布、专栏专题、访问量等）")
+    annual_.add_argument("year", metavar="YEAR", type=_year, help="年份，例如 2026")
+    annual_.add_argument("--logs", nargs="+", type=Path, default=[], metavar="FILE",
+                         help="nginx 访问日志（可多个，.gz 亦可），例如 /var/log/nginx/access.log*")
+    annual_.add_argument("--json", action="store_true", help="以 JSON 输出")
+    annual_.add_argument("--out", metavar="FILE.md", help="另把报表写成 Markdown 文件（默认只输出到屏幕）")
+    for command in (fresh, waiting, audit, new, start, annual_):
         # also accepted after the command, as in `freshness --today 2026-01-01`;
         # SUPPRESS keeps the top-level --today unless this one is given
         command.add_argument("--today", type=_date, default=argparse.SUPPRESS, help="按哪一天计算（默认今天）")
@@ -118,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         print(f"检查未通过：发现 {len(error.problems)} 个问题。", file=sys.stderr)
         return 1
+    if args.command == "annual-report":
+        return _annual(args, site)
     if args.command == "check":
         print(site.summary())
         for page in review.waiting(site):  # withheld, not a failure: say where and why
@@ -140,6 +150,39 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
         _print_figures(figures)
+    return 0
+
+
+def _year(value: str) -> int:
+    if not value.isdigit() or not 2000 <= int(value) <= 2999:
+        raise argparse.ArgumentTypeError(f"年份「{value}」应写成四位数字，例如 2026")
+    return int(value)
+
+
+def _annual(args, site) -> int:
+    from .content import filing, reportconfig
+    from .editorial import accesslog, annual
+
+    root, settings = Path(args.root), _settings(args)
+    record, _ = filing.read(root, settings.file, settings.docs_dir)  # checked by the load already
+    classes, _ = reportconfig.read(root, settings.file, {s.id: s.name for s in site.sections.values()})
+    traffic = None
+    if args.logs:
+        try:
+            traffic = accesslog.read_files(args.logs, args.year, clock.zone(settings.timezone))
+        except (accesslog.LogError, clock.ClockError) as error:
+            print(f"没有生成年度报表：{error}", file=sys.stderr)
+            return 1
+    data = annual.report(site, settings, record, args.year, classes, traffic)
+    text = annual.markdown(data, site.sections, site.columns, site.topics)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif not args.out:
+        print(text, end="")
+    else:
+        print(f"已写入 {args.out}。")
     return 0
 
 

@@ -7,7 +7,7 @@ from macros.content import config
 
 RULES = """  publishing:
     review_required: true
-    reviewers: {first: 另一份配置的初审人}
+    reviewers: {first: 另一份配置的初审人, second: 复审甲, final: 终审乙}
 """
 
 

@@ -307,3 +307,9 @@ def test_another_school_replaces_the_content_and_keeps_the_engine(tmp_path):
             assert sorted(p.relative_to(copied) for p in copied.rglob("*")) == \
                 sorted(p.relative_to(small) for p in small.rglob("*")), name
     assert not (project.root / "docs" / "about").exists()  # none of the repository's pages stay
+
+
+def test_the_data_files_headers_list_every_allowed_value(school):
+    from listed_choices import incomplete_lists
+    problems = [p for path in sorted((school.root / "data").glob("*.yaml")) for p in incomplete_lists(path)]
+    assert problems == []

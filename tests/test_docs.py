@@ -130,3 +130,18 @@ def test_the_checks_catch_what_is_planted(tmp_path):
 
 def _last_line(path: Path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_the_guide_and_the_starters_list_every_allowed_value():
+    from listed_choices import incomplete_lists
+    files = [ROOT / "EDITING.md", *sorted((ROOT / "macros" / "templates" / "starters").iterdir())]
+    assert [p for path in files for p in incomplete_lists(path)] == []
+
+
+def test_a_list_missing_a_value_is_found():
+    from listed_choices import incomplete_lists
+    from macros.content.models import COURSE_FORMATS
+    line = "# format：教学方式，填 " + "、".join(COURSE_FORMATS[:8]) + " 之一。\n"
+    assert incomplete_lists(Path("courses.yaml"), "# 课程目录\n" + line) == [
+        f"courses.yaml 第 2 行列出了 Course.format 的 8 个可选值，少了：{'、'.join(COURSE_FORMATS[8:])}"]
+    assert incomplete_lists(Path("courses.yaml"), "# format：填 " + "、".join(COURSE_FORMATS) + " 之一") == []

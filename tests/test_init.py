@@ -84,6 +84,12 @@ def test_init_makes_an_empty_school_that_checks_and_builds(demo_copy):
         "phone": "0871-6543210", "icp": "滇ICP备20240517号-2", "police": "滇公网安备53010202000176号",
         "site_code": "5301000012"}
     assert config["extra"]["publishing"]["public_numbers"] == ["0871-6543210"]
+    # the reviewers are left for the school to name: the check says so until they are written
+    check = demo_copy.run("-m", "macros", "check")
+    assert check.returncode == 1 and "检查未通过：发现 2 个问题" in check.stderr, check.stderr
+    assert "但还没有写可以复审的人的姓名（现在写的是「请填写复审人姓名」）" in check.stderr
+    assert "但还没有写可以终审的人的姓名（现在写的是「请填写终审人姓名」）" in check.stderr
+    demo_copy.edit("mkdocs.yml", "second: [请填写复审人姓名], final: [请填写终审人姓名]", "second: [周春], final: [吴夏]")
     assert config["nav"] == yaml.safe_load((DEMO / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:", 1)[1]
                                            .join(["nav:", ""]))["nav"]
 
@@ -189,6 +195,7 @@ def test_sections_columns_and_the_official_logo_may_be_given(demo_copy, tmp_path
     assert "    conac_logo: assets/filing/conac.svg  # 党政机关网站标识：docs/ 下的本地图片（没有可删去）" in text
     assert "    conac_url: https://bszs.conac.cn/sitename?method=show&id=1\n" in text
     assert demo_copy.path("docs/assets/filing/conac.svg").read_bytes() == logo.read_bytes()
+    demo_copy.edit("mkdocs.yml", "second: [请填写复审人姓名], final: [请填写终审人姓名]", "second: [周春], final: [吴夏]")
     site = demo_copy.load()
     assert [(s.id, s.name) for s in site.sections.values()] == [("yaowen", "学校要闻"), ("tongzhi", "通知公告")]
     assert [(c.id, c.name, c.editor) for c in site.columns.values()] == [("dushu", "党校读书会", "图书馆 李华")]

@@ -133,7 +133,9 @@ CASES = {
     ),
     "date differs from the file name": (
         lambda p: p.edit("docs/news/2023/2023-08-01-c.md", "date: 2023-08-01", "date: 2023-08-02"),
-        "docs/news/2023/2023-08-01-c.md 第 3 行，记录「新闻丙」，字段「date」：页头的日期 2023-08-02 与文件名中的日期 2023-08-01 不一致，请改成一致",
+        "docs/news/2023/2023-08-01-c.md 第 3 行，记录「新闻丙」，字段「date」：页头的日期 2023-08-02 与文件名中的日期 2023-08-01 不一致。"
+        "发布日期是 2023-08-02 的，把文件改名为「2023-08-02-c.md」（改名见编辑指南 EDITING.md#rename）；发布日期是 2023-08-01 的，"
+        "把 date 改成 2023-08-01",
     ),
     "key written twice": (
         lambda p: p.edit("data/topics.yaml", "  name: 乡村振兴", "  name: 乡村振兴\n  name: 乡村"),

@@ -1,7 +1,7 @@
 """Commands that read, only read (issue 19, point 3): after a build, `check`, `stats`,
-`freshness`, `review`, `inspect` and `wechat` leave every file of the project as it was, byte
+`freshness`, `review`, `inspect`, `wechat` and `annual-report` leave every file of the project as it was, byte
 for byte and to the nanosecond (site/, the cover cache, the sources), and write no temporary
-file either; `inspect --report F` and `wechat -o F` write F and nothing else, `new` the new
+file either; `inspect --report F`, `wechat -o F` and `annual-report --out F` write F and nothing else, `new` the new
 file and nothing else. `wechat` used to start the build's background work when it converted
 its page: the search index was written again with no page in it, the site's search found
 nothing, and the cover workers' files were left in the temporary folder."""
@@ -75,6 +75,8 @@ READ_ONLY = {
     "inspect-json": ["inspect", "--json"],
     "wechat": ["wechat", "docs/news/2023/2023-08-01-c.md"],
     "wechat-refused": ["wechat", "docs/news/2023/2023-04-01-draft.md"],
+    "annual-report": ["annual-report", "2023"],
+    "annual-report-json": ["annual-report", "2023", "--json"],
 }
 
 
@@ -116,6 +118,7 @@ def test_wechat_leaves_the_search_index_whole(built, isolated):
 @pytest.mark.parametrize("args, written", [
     (["wechat", "docs/news/2023/2023-02-01-a.md", "-o", "edition.html"], "edition.html"),
     (["inspect", "--report", "inspection.md"], "inspection.md"),
+    (["annual-report", "2023", "--out", "report.md"], "report.md"),
 ])
 def test_a_command_asked_to_write_a_file_writes_that_file_only(built, isolated, args, written):
     before = snapshot(built.root)

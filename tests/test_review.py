@@ -17,9 +17,10 @@ from macros.content.problems import ContentError
 
 RULES = """  publishing:
     review_required: true
-    reviewers: {second: 办公室主任, final: 分管校领导 李四}
+    reviewers: {first: [张三], second: [王五], final: [李四]}
 """
-FULL = "review: {first: 张三, second: 办公室主任, final: 李四}\n"
+FULL = "review: {first: 张三 2023-01-10, second: 王五 2023-01-11, final: 李四 2023-01-12}\n"
+FINAL = ", final: 李四 2023-01-12"
 
 
 def require_review(project, reviewed=("a", "b", "c", "n1", "n2", "future")):
@@ -41,8 +42,8 @@ def test_without_the_rule_nothing_waits(small):
 
 def test_an_item_missing_final_review_is_withheld_and_counted(small):
     files = require_review(small)
-    small.edit(files["c"], "final: 李四", "")
-    small.edit(files["n2"], FULL, "review: {first: 张三}\n")
+    small.edit(files["c"], FINAL, "")
+    small.edit(files["n2"], FULL, "review: {first: 张三 2023-01-10}\n")
     site = small.load()
     assert {n.slug for n in site.news} == {"a", "b"}
     assert {n.slug for n in site.notes} == {"n1"}
@@ -61,34 +62,34 @@ def test_an_item_with_no_review_waits_for_the_first_step(small):
 
 def test_review_lists_what_waits_for_whom(small):
     files = require_review(small, reviewed=("a", "b", "n1", "n2", "future"))
-    small.edit(files["n2"], FULL, "review: {first: 张三}\n")
-    small.edit(files["b"], FULL, "review: {first: 张三, second: 办公室主任}\n")
+    small.edit(files["n2"], FULL, "review: {first: 张三 2023-01-10}\n")
+    small.edit(files["b"], FULL, "review: {first: 张三 2023-01-10, second: 王五 2023-01-11}\n")
     result = small.run("-m", "macros", "review")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "等待初审：1 条",
         "  docs/news/2023/2023-08-01-c.md：《新闻丙》（2023-08-01），还没有任何审核，还缺初审、复审、终审；"
-        "初审人：未指定（可在 mkdocs.yml 的 extra: publishing: reviewers 中填写）",
+        "初审人：张三",
         "等待复审：1 条",
-        "  docs/notes/col/2023-07-01-n2.md：《笔记二》（2023-07-01），已初审 张三，还缺复审、终审；复审人：办公室主任",
+        "  docs/notes/col/2023-07-01-n2.md：《笔记二》（2023-07-01），已初审 张三，还缺复审、终审；复审人：王五",
         "等待终审：1 条",
-        "  docs/news/2023/2023-03-01-b.md：《新闻乙》（2023-03-01），已初审 张三、复审 办公室主任，还缺终审；终审人：分管校领导 李四",
+        "  docs/news/2023/2023-03-01-b.md：《新闻乙》（2023-03-01），已初审 张三、复审 王五，还缺终审；终审人：李四",
         "共 3 条待审（按 2026-11-23 计算），审核通过前不会发布。",
     ]
     data = json.loads(small.run("-m", "macros", "review", "--json").stdout)
     assert data["waiting"][0] == {"file": "docs/news/2023/2023-03-01-b.md", "title": "新闻乙", "date": "2023-03-01",
-                                  "missing": ["final"], "next": "final", "reviewer": "分管校领导 李四"}
+                                  "missing": ["final"], "next": "final", "reviewer": "李四"}
 
 
 def test_first_review_waits_for_the_section_editor(small):
     small.edit("data/sections.yaml", "  update_every_days: 14", "  update_every_days: 14\n  editor: 教务处 王磊")
     require_review(small, reviewed=("a", "b", "n1", "n2", "future"))
-    assert "初审人：教务处 王磊" in review.report(small.load())
+    assert "初审人：张三、王磊" in review.report(small.load())
 
 
 def test_preview_banner_names_the_missing_step(small):
     files = require_review(small)
-    small.edit(files["c"], "final: 李四", "")
+    small.edit(files["c"], FINAL, "")
     site = small.load()
     page = site.by_src["news/2023/2023-08-01-c.md"]
     html = pages.frame(site, page, "<p>正文</p>")
@@ -99,7 +100,7 @@ def test_preview_banner_names_the_missing_step(small):
 
 def test_steps_with_dates_and_mistakes(small):
     files = require_review(small, reviewed=())
-    small.edit(files["a"], "title:", "review:\n  first: {name: 张三, date: 2023-01-30}\n  second: 王五\n"
+    small.edit(files["a"], "title:", "review:\n  first: {name: 张三, date: 2023-01-30}\n  second: 王五 2023-01-30\n"
                                      "  final: {name: 李四, date: 2023-01-31}\ntitle:")
     site = small.load()
     item = next(n for n in site.news if n.slug == "a")
@@ -125,7 +126,7 @@ def test_review_model_lists_missing_steps_in_order():
 
 def test_build_withholds_unreviewed_items(small):
     files = require_review(small)
-    small.edit(files["c"], "final: 李四", "")
+    small.edit(files["c"], FINAL, "")
     small.edit(files["c"], "正文丙", "UNREVIEWED-MARKER 正文丙")
     result = small.build()
     assert result.returncode == 0, result.stderr[-2000:]

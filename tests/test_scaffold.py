@@ -45,6 +45,10 @@ FILLED = {
     "请填写个人简介": "长期从事党史党建教学。",
     "请填写授课教师的编号": "i1",
     "请填写课程简介": "系统解读党的二十大精神。",
+    "请填写课程类别": "党性教育",
+    "请填写教学形式": "研讨式",
+    "请填写板块编号": "news-a",
+    "请填写作者姓名": "李红",
 }
 _BODY = re.compile(r"^（请把这一段换成.*$", re.M)  # the starter's body paragraph
 
@@ -112,7 +116,7 @@ def test_news(small):
     rel = f"docs/news/2026/{DAY}-{SLUG}.md"
     assert rel in result.stdout and f"/news/2026/{SLUG}/" in result.stdout
     text = small.path(rel).read_text(encoding="utf-8")
-    assert "section: news-a  # 板块，写编号或中文名称，可选：news-a（学校要闻）、teach（教学培训）" in text
+    assert "section: 请填写板块编号  # 板块：写编号或中文名称，可选 news-a（学校要闻）、teach（教学培训）" in text
     assert "请把这一段换成新闻正文" in text
     fill(small, rel)
     item = next(n for n in small.load().news if n.title == "青川市委党校举行开学典礼")
@@ -133,7 +137,9 @@ def test_note_by_column_name(small):
     assert small.path(rel).exists()
     series = small.load().notes_by_column["col"]
     assert [n.title for n in series] == ["笔记一", "笔记二", "读懂两个确立"]
-    assert (series[-1].author, series[-1].number) == ("张三", 3)  # the column's editor, to be changed
+    assert (series[-1].author, series[-1].number) == ("李红", 3)  # filled in: never the column's editor by default
+    text = small.path(rel).read_text(encoding="utf-8")
+    assert "author: 李红  # 作者：写实际作者的姓名（专栏责任编辑是张三，不一定是作者）" in text
 
 
 def test_course_is_appended_keeping_the_file(small):
@@ -150,7 +156,7 @@ def test_course_is_appended_keeping_the_file(small):
     assert [r["id"] for r in records] == ["c1", "c2", "c3", "c4", "c5", "ershida-jiedu"]
     course = small.load().courses["ershida-jiedu"]
     assert (course.title, course.category, course.format, course.instructors, course.status, course.since) == (
-        "党的二十大精神系统解读", "理论教育", "讲授式", ["i1"], "trial", 2026)
+        "党的二十大精神系统解读", "党性教育", "研讨式", ["i1"], "trial", 2026)
 
 
 def test_instructor_is_appended_with_a_pinyin_id(small):
@@ -194,9 +200,10 @@ def test_bulletin_takes_the_next_issue_and_the_half_year(small):
 
 # each kind's placeholders, untouched: (field, placeholder) in the order written
 PLACEHOLDERS = {
-    "news": [("正文", "（请把这一段换成新闻正文。可以用「## 小标题」分段。）")],
-    "note": [("正文", "（请把这一段换成笔记正文。可以用「## 小标题」分段。）")],
-    "course": [("instructors", "请填写授课教师的编号"), ("summary", "请填写课程简介")],
+    "news": [("section", "请填写板块编号"), ("正文", "（请把这一段换成新闻正文。可以用「## 小标题」分段。）")],
+    "note": [("author", "请填写作者姓名"), ("正文", "（请把这一段换成笔记正文。可以用「## 小标题」分段。）")],
+    "course": [("category", "请填写课程类别"), ("format", "请填写教学形式"), ("instructors", "请填写授课教师的编号"),
+               ("summary", "请填写课程简介")],
     "instructor": [("kind", "请填写 full-time（专职）或 part-time（兼职）"), ("category", "请填写师资类别"),
                    ("title", "请填写职务或职称"), ("organization", "请填写工作单位"), ("bio", "请填写个人简介")],
     "bulletin": [],  # its figures come from the macros: nothing to state
@@ -220,7 +227,7 @@ def test_every_kind_untouched_fails_check_naming_each_placeholder(small):
                 expected.append(f"{rel} 第 {line} 行，字段「正文」：还没有填写正文：请把「{placeholder}」这一段换成实际内容")
             else:
                 label = MODELS[kind].label(field)
-                record = person_id(args[0]) if kind == "instructor" else slugify(args[0])
+                record = {"instructor": person_id(args[0]), "course": slugify(args[0])}.get(kind, args[0])  # news, notes: the title
                 expected.append(f"{rel} 第 {line} 行，记录「{record}」，字段「{field}」：还没有填写{label}：请把「{placeholder}」换成实际内容")
     problems = small.problems()
     assert sorted(problems) == sorted(expected)  # each named once, and nothing else (no 「不符合要求」 beside it)
@@ -393,8 +400,8 @@ def test_every_starter_writes_its_models_fields(small):
     for kind, (rel, text) in starters.items():
         assert drift(kind, rel, text) == [], text
     # the choices the comments offer are the models' own
-    assert f"category: 理论教育  # 课程类别：{'、'.join(COURSE_CATEGORIES)}\n" in starters["course"][1]
-    assert f"format: 讲授式  # 教学形式：{'、'.join(COURSE_FORMATS)}\n" in starters["course"][1]
+    assert f"category: 请填写课程类别  # 课程类别：{'、'.join(COURSE_CATEGORIES)}\n" in starters["course"][1]
+    assert f"format: 请填写教学形式  # 教学形式：{'、'.join(COURSE_FORMATS)}\n" in starters["course"][1]
     assert f"category: 请填写师资类别  # 师资类别：{'、'.join(INSTRUCTOR_CATEGORIES)}\n" in starters["instructor"][1]
     # what the test fills in is a placeholder to the validation layer, and each is written by some starter
     text = "".join(text for _rel, text in starters.values())

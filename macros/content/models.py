@@ -111,6 +111,7 @@ def choice(options: dict[str, str], what: str):
             {"what": what, "value": shown(value), "expected": expected, "hint": hint},
         )
 
+    normalise.options = tuple(options)  # what `choices` reports
     return BeforeValidator(normalise)
 
 
@@ -132,7 +133,19 @@ def one_of(options: tuple[str, ...], what: str):
             {"what": what, "value": shown(value), "expected": "、".join(options)},
         )
 
+    check.options = tuple(options)  # what `choices` reports
     return BeforeValidator(check)
+
+
+def choices(model: type[BaseModel], name: str) -> tuple[str, ...] | None:
+    """The allowed values of a field written with `choice` or `one_of`, from the model itself:
+    what file headers, the guide and the starters list (and tests hold them to)."""
+    info = model.model_fields.get(name)
+    for meta in (info.metadata if info else ()):
+        options = getattr(getattr(meta, "func", None), "options", None)
+        if options is not None:
+            return options
+    return None
 
 
 def _id(value: Any) -> str:
@@ -377,9 +390,16 @@ class Term(Record):
 REVIEW_STEPS = {"first": "初审", "second": "复审", "final": "终审"}
 
 
+_SIGNED = re.compile(r"^(?P<name>.+?)[\s\u3000]+(?P<date>\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?)$")
+
+
 def to_step(value: Any) -> Any:
-    """`first: 张敏` or `first: {name: 张敏, date: 2024-01-02}`."""
+    """`first: 张敏 2024-01-02` (the name, a space, the day), `first: 张敏` or
+    `first: {name: 张敏, date: 2024-01-02}`."""
     if isinstance(value, (str, int)) and not isinstance(value, bool):
+        signed = _SIGNED.match(str(value).strip())
+        if signed:
+            return {"name": signed["name"], "date": signed["date"]}
         return {"name": str(value)}
     return value
 

@@ -3,7 +3,10 @@
     extra:
       publishing:
         review_required: true          # 三审：未经初审、复审、终审的新闻和笔记不发布
-        reviewers: {first: 各板块责任编辑, second: 办公室主任 张敏, final: 分管校领导 李建国}
+        reviewers:                     # 每一步可以签发的人，写姓名名单
+          first: [王晓燕]              # 初审：另外各板块、专栏的责任编辑（data/ 里的 editor）都可初审
+          second: [张敏]
+          final: [李建国]
         public_numbers: [0899-6612301]  # 学校公开的电话，自查时不算个人信息
 
 The loader, `check` and `inspect` read the same file MkDocs reads, so a build and a check
@@ -14,9 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from . import config as configuration
 from . import models as m
@@ -26,12 +30,33 @@ from .yamlsrc import Mapping
 CONFIG = "mkdocs.yml"
 
 
-class Reviewers(m.Record):
-    """Who signs off each step (a person or a role), shown by `python -m macros review`."""
+def to_names(value):
+    """`final: 林国栋` or `final: [林国栋, 许慧敏]`: a list of names either way."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return [str(value)]
+    return value
 
-    first: Optional[str] = Field(None, description="初审")
-    second: Optional[str] = Field(None, description="复审")
-    final: Optional[str] = Field(None, description="终审")
+
+def one_person(name: str) -> str:
+    """A name, not a role or several names: 「副校长 许慧敏」 or 「张敏、王磊」 is refused."""
+    name = name.strip()
+    if re.search(r"[\s\u3000、，,;；/]", name):
+        raise PydanticCustomError(
+            "bad_reviewer", "「{name}」不是一个姓名：每一步写能签发的人的姓名名单，例如 [许慧敏] 或 [许慧敏, 林国栋]，"
+            "不写职务，几个人用逗号隔开写在方括号里", {"name": name})
+    return name
+
+
+Names = Annotated[list[Annotated[m.Text, AfterValidator(one_person)]], BeforeValidator(to_names)]
+
+
+class Reviewers(m.Record):
+    """Who may sign off each step: lists of names (`python -m macros review` shows them, and
+    with `review_required` a step signed by anyone else is a problem)."""
+
+    first: Names = Field(default_factory=list, description="初审")
+    second: Names = Field(default_factory=list, description="复审")
+    final: Names = Field(default_factory=list, description="终审")
 
 
 class PublishingConfig(m.Record):
@@ -43,8 +68,9 @@ class PublishingConfig(m.Record):
 @dataclass(frozen=True)
 class Publishing:
     review_required: bool = False
-    reviewers: dict[str, str] = field(default_factory=dict)  # step → who
+    reviewers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # step → who may sign it
     public_numbers: frozenset[str] = frozenset()  # digits only
+    line: int = 0  # of `reviewers:` (else `publishing:`) in the configuration file, for problems about them
 
 
 def digits(text: str) -> str:
@@ -66,5 +92,6 @@ def read(root: Path, out, config_file: str = CONFIG) -> Publishing:
     config = validate(out, PublishingConfig, section, config_file, line)
     if config is None:
         return Publishing()
-    reviewers = {step: who for step, who in config.reviewers.model_dump().items() if who}
-    return Publishing(config.review_required, reviewers, frozenset(digits(n) for n in config.public_numbers))
+    reviewers = {step: tuple(who) for step, who in config.reviewers.model_dump().items() if who}
+    return Publishing(config.review_required, reviewers, frozenset(digits(n) for n in config.public_numbers),
+                      section.lines.get("reviewers", line))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..content import models as m
+from ..content import models as m, signoff
 from ..index.site import Site
 
 
@@ -18,13 +18,11 @@ def waiting(site: Site) -> list[m.Page]:
 
 
 def reviewer(site: Site, page: m.Page, step: str) -> str:
-    """Who signs off `step`: a first review by the section's or column's editor, else the
-    reviewer named in mkdocs.yml."""
-    if step == "first":
-        owner = site.sections.get(getattr(page, "section", "")) or site.columns.get(getattr(page, "column", ""))
-        if owner is not None and owner.editor:
-            return owner.editor
-    return site.publishing.reviewers.get(step) or "未指定（可在 mkdocs.yml 的 extra: publishing: reviewers 中填写）"
+    """Who may sign off `step`: the names in mkdocs.yml, and for a first review also the
+    section's or column's editor (content/signoff.py decides; this only says it)."""
+    owner = site.sections.get(getattr(page, "section", "")) or site.columns.get(getattr(page, "column", ""))
+    names = signoff.allowed(site.publishing, step, owner.editor if owner is not None else None)
+    return "、".join(names) or "未指定（可在 mkdocs.yml 的 extra: publishing: reviewers 中填写）"
 
 
 def _done(page: m.Page) -> str:

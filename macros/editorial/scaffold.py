@@ -232,7 +232,7 @@ def _news(root: Path, title: str, today: dt.date, slug: str, _column) -> Created
         raise ScaffoldError(f"{clash.relative_to(root).as_posix()} 已经用了英文名「{slug}」，同一年的新闻英文名不能重复，"
                             "请用 --slug 换一个")
     rel = f"docs/news/{today.year}/{today.isoformat()}-{slug}.md"
-    _new_file(root, rel, _starter("news.md", title=title, today=today, slug=slug, section=sections[0]["id"],
+    _new_file(root, rel, _starter("news.md", title=title, today=today, slug=slug, section="请填写板块编号",
                                   choices="、".join(f"{x.get('id')}（{x.get('name')}）" for x in sections),
                                   topic_example=_topic_example(root)))
     return Created("news", rel, slug, f"news/{today.year}/{slug}/")
@@ -252,9 +252,10 @@ def _note(root: Path, title: str, today: dt.date, slug: str, column: str | None)
         raise ScaffoldError(f"{clash.relative_to(root).as_posix()} 已经用了英文名「{slug}」，同一专栏的笔记英文名不能重复，"
                             "请用 --slug 换一个")
     editor = str(found.get("editor") or "").split()
-    author = editor[-1] if editor else "作者姓名"
+    # the column's editor is a hint in the comment, never the value: a note is often someone else's
+    author_hint = f"专栏责任编辑是{editor[-1]}，" if editor else ""
     rel = f"docs/notes/{column_id}/{today.isoformat()}-{slug}.md"
-    _new_file(root, rel, _starter("note.md", title=title, today=today, slug=slug, column=found, author=author,
+    _new_file(root, rel, _starter("note.md", title=title, today=today, slug=slug, column=found, author="请填写作者姓名", author_hint=author_hint,
                                   topic_example=_topic_example(root)))
     return Created("note", rel, slug, f"notes/{column_id}/{slug}/")
 
@@ -301,8 +302,8 @@ def _course(root: Path, title: str, today: dt.date, slug: str, _column) -> Creat
     if not instructors:
         raise ScaffoldError("课程至少要有一位授课教师，但 data/instructors.yaml 里还没有老师，请先新建师资")
     block = _starter("course.yaml", title=title, today=today, slug=slug,
-                     category=COURSE_CATEGORIES[0], categories=COURSE_CATEGORIES,
-                     format=COURSE_FORMATS[0], formats=COURSE_FORMATS, topic_example=_topic_example(root))
+                     category="请填写课程类别", categories=COURSE_CATEGORIES,
+                     format="请填写教学形式", formats=COURSE_FORMATS, topic_example=_topic_example(root))
     rel = _append(root, "courses", slug, block, "课程")
     return Created("course", rel, slug, f"courses/{slug}/")
 

@@ -135,7 +135,7 @@ class Done:
             f"  分享卡片 docs/assets/share-card.png：{self.card}。",
             "下一步：",
             "  1. 修改 docs/about/index.md（学校概况）和 docs/about/contact.md（联系我们）；",
-            "  2. mkdocs.yml 里 extra.publishing 的审核人（reviewers）写上真实的人；党政机关网站标识见编辑指南“页脚的备案信息”一节（EDITING.md#filing）；",
+            "  2. mkdocs.yml 里 extra.publishing 的审核人（reviewers）写上可以复审、终审的人的姓名（初审由各板块、专栏的责任编辑签发，也可另列名单）；党政机关网站标识见编辑指南“页脚的备案信息”一节（EDITING.md#filing）；",
             "  3. 运行 .venv/bin/python -m macros check 检查，再运行 make build 生成网站。",
         ])
 
@@ -291,9 +291,13 @@ def _write_config(path: Path, answers: Answers, logo: str | None) -> None:
     _set(lines, filing, "conac_logo", logo)
     _set(lines, filing, "conac_url", answers.conac_url)
     if _block(lines, ("extra", "publishing")):
-        _set(lines, ("extra", "publishing"), "reviewers", "{first: 各板块、专栏的责任编辑, second: 分管校领导, final: 主要负责同志}",
+        _set(lines, ("extra", "publishing"), "reviewers", "{first: [], second: [请填写复审人姓名], final: [请填写终审人姓名]}",
              raw=True)
         _set(lines, ("extra", "publishing"), "public_numbers", f"[{_scalar(answers.phone)}]", raw=True)
+    if _block(lines, ("extra", "report", "classes")):  # the 年度报表's classes named the demo's sections
+        ids = ", ".join(sid for sid, _ in (answers.sections or GENERIC_SECTIONS))
+        for name, value in (("概况类", ""), ("政务动态", ids), ("信息公开目录", "")):
+            _set(lines, ("extra", "report", "classes"), name, f"[{value}]", raw=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..content import models as m
-from ..content import attachments, clock, filing, listing, pagecheck, publishing, screen
+from ..content import attachments, clock, filing, listing, pagecheck, publishing, screen, signoff
+from ..content import reportconfig
 from ..content.periods import PeriodError, parse as parse_period
 from ..content.problems import ContentError, closest, shown
 from .site import Site
@@ -91,6 +92,8 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     _check_unique_urls(out, news + notes + bulletins)
     if page_names is not None:
         out.problems += pagecheck.check_pages(root, docs, page_names, markdown)
+    editors = {(kind, r.id): r.editor for kind in ("sections", "columns") for r, _ in data[kind]}
+    signoff.check(out, settings, config_file, news + notes, editors, today)
     for record, _ in news + notes:  # set on every load: a record cached from the last load of a
         # preview must not keep a wait from a rule since removed (or miss one since added)
         record.waiting = ((record.review.missing() if record.review else list(m.REVIEW_STEPS))
@@ -100,6 +103,8 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
         out.problems += screen.screen(root, docs, terms, settings.public_numbers, today, drafts, markdown)
     if (root / config_file).is_file():  # a site, not a bare data folder: its footer must be complete
         out.problems += filing.read(root, config_file, docs_dir)[1]
+    if "sections" not in out.unreadable:  # the 年度报表's classes name sections (extra.report)
+        out.problems += reportconfig.read(root, config_file, {s.id: s.name for s, _ in data["sections"]})[1]
 
     if out.problems:
         raise ContentError(sorted(set(out.problems)))
@@ -368,7 +373,9 @@ def _check_file_date(out: Collector, record: m.Page, where: Where, name: str) ->
     written = name[:10]
     if written != record.date.isoformat():
         out.add(where.file, where.line_of("date"), record.title, "date",
-                f"页头的日期 {record.date.isoformat()} 与文件名中的日期 {written} 不一致，请改成一致")
+                f"页头的日期 {record.date.isoformat()} 与文件名中的日期 {written} 不一致。发布日期是 "
+                f"{record.date.isoformat()} 的，把文件改名为「{record.date.isoformat()}{name[10:]}」"
+                f"（改名见编辑指南 EDITING.md#rename）；发布日期是 {written} 的，把 date 改成 {written}")
     elif isinstance(record, m.NewsItem) and where.file.split("/")[-2] != str(record.date.year):
         out.add(where.file, where.line_of("date"), record.title, "date",
                 f"新闻应放在年份文件夹 docs/news/{record.date.year}/ 下")

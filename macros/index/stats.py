@@ -143,6 +143,36 @@ def research(site: Site, period: Period) -> dict:
     }
 
 
+def columns(site: Site, period: Period) -> dict:
+    """Study-note columns (专栏) open at the end of the period (by `started`), and those opened in it."""
+    last = min(period.end, site.today)
+    open_ = [c for c in site.columns.values() if c.started <= last]
+    return {"maintained": len(open_), "opened": sum(c.started in period for c in open_),
+            "opened_ids": [c.id for c in open_ if c.started in period]}
+
+
+def topic_started(site: Site) -> dict[str, dt.date]:
+    """A topic (专题) has no date of its own: it is taken as open from its first published news
+    item or note (its sub-topics' included); a topic with none has no date and is left out."""
+    started = {}
+    for topic in site.topics:
+        items = site.topic_items(topic)
+        dates = [page.date for page in items["news"] + items["notes"]]
+        if dates:
+            started[topic] = min(dates)
+    return started
+
+
+def topics(site: Site, period: Period) -> dict:
+    """Topics open at the end of the period, those opened in it, and those with nothing dated yet."""
+    last = min(period.end, site.today)
+    started = topic_started(site)
+    open_ = [t for t, day in started.items() if day <= last]
+    return {"maintained": len(open_), "opened": sum(started[t] in period for t in open_),
+            "opened_ids": [t for t in open_ if started[t] in period],
+            "undated": [t for t in site.topics if t not in started]}
+
+
 def change(now: float | int | None, before: float | int | None) -> str:
     """Year-over-year change as a reader says it: 增长 12.5%、下降 3.0%、持平."""
     if not before or now is None:
