@@ -87,19 +87,46 @@ server-tools:
 	@bash tools/install-server-tools.sh
 
 # The real nginx over site/ with deploy/nginx/'s configuration, in the foreground (Ctrl-C):
-#   make build && make nginx PORT=8080        (SITE=other/site for another built site)
+#   make build && make nginx [PORT=8080]      (no PORT: a free port, printed)
+#   make nginx SITE=/srv/qcdx/current         (a symlink is followed at each request: a rollback shows at once)
 SITE ?= site
 nginx: $(BIN)/.installed server-tools
-	$(BIN)/python tools/nginx.py --site $(SITE) --port $(PORT)
+	$(BIN)/python tools/nginx.py --site $(SITE) $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 
-# Upload site/ as a new release and switch `current` to it; keep five; or switch back:
-#   make deploy TARGET=deploy@qcdx.example.cn:/srv/qcdx     (rsync over SSH)
-#   make deploy TARGET=/srv/qcdx                            (a local folder)
-#   make rollback TARGET=…
+# Upload site/ as a new release and switch `current` to it; list, switch, roll back, pin, take down
+# (OPERATIONS.md#deploy, #releases, #takedown). TARGET is deploy@host (the deploy key's forced
+# command, deploy/receive.sh, decides the folder) or a local folder:
+#   make deploy TARGET=deploy@qcdx.example.cn          (DEPLOY_SSH_PORT=2222 for another port;
+#                                                       KEEP=10 builds kept in a local folder)
+#   make releases TARGET=…    make switch TARGET=… RELEASE=20261201T161500Z-1a2b3c4d5e
+#   make rollback TARGET=…    make pin TARGET=… REASON=…    make unpin TARGET=…
+#   make takedown TARGET=… PAGE=/news/2026/xxx/            make takedown-clear TARGET=… PAGE=…|all
+#   make pack OUT=release     (a tarball the server pulls: deploy/pull.sh)
+.PHONY: releases switch pin unpin takedown takedown-clear takedowns pack
+need_target = @test -n "$(TARGET)" || { echo "usage: make $@ TARGET=deploy@host (or a local folder)$(1)" >&2; exit 2; }
+
 deploy: build
-	@test -n "$(TARGET)" || { echo "usage: make deploy TARGET=user@host:/srv/qcdx (or a local folder)" >&2; exit 2; }
-	bash deploy/deploy.sh deploy site "$(TARGET)"
+	$(call need_target)
+	$(if $(KEEP),DEPLOY_KEEP=$(KEEP) )bash deploy/deploy.sh deploy site "$(TARGET)"
 
-rollback:
-	@test -n "$(TARGET)" || { echo "usage: make rollback TARGET=user@host:/srv/qcdx (or a local folder)" >&2; exit 2; }
-	bash deploy/deploy.sh rollback "$(TARGET)"
+rollback releases unpin takedowns:
+	$(call need_target)
+	@bash deploy/deploy.sh $@ "$(TARGET)"
+
+switch:
+	$(call need_target, RELEASE=name)
+	@test -n "$(RELEASE)" || { echo "usage: make switch TARGET=… RELEASE=name (make releases TARGET=… lists them)" >&2; exit 2; }
+	@bash deploy/deploy.sh switch "$(TARGET)" "$(RELEASE)"
+
+pin:
+	$(call need_target, [REASON=…])
+	@bash deploy/deploy.sh pin "$(TARGET)" $(REASON)
+
+takedown takedown-clear:
+	$(call need_target, PAGE=/news/2026/xxx/)
+	@test -n "$(PAGE)" || { echo "usage: make $@ TARGET=… PAGE=/news/2026/xxx/" >&2; exit 2; }
+	@bash deploy/deploy.sh $@ "$(TARGET)" "$(PAGE)"
+
+OUT ?= release
+pack: build
+	bash deploy/pack.sh site "$(OUT)"

@@ -13,7 +13,7 @@ from mkdocs.structure.files import File
 
 from macros.output import background, pages
 from macros.engine import parallel
-from macros.editorial import preview
+from macros.editorial import preview, release
 from macros.channels import wechat
 from macros.engine.state import STATE
 from macros.engine.mkdocs_adapter import (Fragments, compiled_templates, content_problems, converting, current_site,
@@ -150,6 +150,8 @@ def on_post_build(config):
     if state.serving:
         state.built.clear()
         state.built.update(state.pages_of_build)
+    else:  # site/release.json: the commit, the day, each section's newest item (health checks read it)
+        release.write(config.site_dir, current_site(config), Path(config.config_file_path).parent)
     figures = state.work.finish()
     state.work = None
     if figures and os.environ.get("SEARCH_FIGURES"):  # `make bench` reads what indexing cost

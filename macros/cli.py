@@ -1,4 +1,4 @@
-"""python -m macros check | stats | freshness | review | inspect | new | wechat | init | annual-report
+"""python -m macros check | stats | freshness | review | inspect | new | wechat | init | annual-report | health
 
 `check` validates all content without building the site; `stats` prints the
 figures of a period, the same computation the pages and bulletins use;
@@ -9,6 +9,7 @@ inspection self-check (`inspection.py`); `new` writes a new news item, note, cou
 `init` turns the demo into an empty school of its own (`school.py`): options, else questions in Chinese.
 `annual-report` fills the content-derived part of the 政府网站工作年度报表 (`annual.py`), and
 its visits from nginx access logs (`accesslog.py`).
+`health URL` checks the live site (`health.py`): reachable, certificate, release, footer, sections.
 """
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ import sys
 from pathlib import Path
 
 
-from .content import clock, config as configuration
-from .editorial import freshness, inspection, review, scaffold, school
+from .content import clock, config as configuration, filing
+from .editorial import freshness, health, inspection, review, scaffold, school
 from .index import stats
 from .output.library import Library
 from .index.load import load
@@ -100,7 +101,18 @@ def main(argv: list[str] | None = None) -> int:
                          help="nginx 访问日志（可多个，.gz 亦可），例如 /var/log/nginx/access.log*")
     annual_.add_argument("--json", action="store_true", help="以 JSON 输出")
     annual_.add_argument("--out", metavar="FILE.md", help="另把报表写成 Markdown 文件（默认只输出到屏幕）")
-    for command in (fresh, waiting, audit, new, start, annual_):
+    alive = commands.add_parser("health", help="检查线上网站：IPv4/IPv6 可达、证书、发布版本、页脚备案信息、栏目更新",
+                                description="检查线上网站，有问题时以 1 退出（定时任务据此发通知，见运维手册）")
+    alive.add_argument("url", metavar="URL", help="网站地址，例如 https://www.xxdx.gov.cn/")
+    alive.add_argument("--ipv4", metavar="ADDR", help="连接这个 IPv4 地址，不查域名解析")
+    alive.add_argument("--ipv6", metavar="ADDR", help="连接这个 IPv6 地址，不查域名解析")
+    alive.add_argument("--ipv6-optional", action="store_true", help="IPv6 不通只算提醒（学校网络还没有 IPv6 时）")
+    alive.add_argument("--cafile", metavar="FILE", help="另用这个根证书验证（内部 CA 或测试）")
+    alive.add_argument("--commit", metavar="SHA", help="线上应为这个提交（发布后检查）")
+    alive.add_argument("--max-age", type=int, default=health.MAX_AGE_DAYS, metavar="DAYS",
+                       help=f"线上网站最多几天没有重新发布（默认 {health.MAX_AGE_DAYS}）")
+    alive.add_argument("--json", action="store_true", help="以 JSON 输出")
+    for command in (fresh, waiting, audit, new, start, annual_, alive):
         # also accepted after the command, as in `freshness --today 2026-01-01`;
         # SUPPRESS keeps the top-level --today unless this one is given
         command.add_argument("--today", type=_date, default=argparse.SUPPRESS, help="按哪一天计算（默认今天）")
@@ -119,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         return _inspect(args)
     if args.command == "wechat":
         return _wechat(args)
+    if args.command == "health":
+        return _health(args)
 
     try:
         site = _site(args)
@@ -130,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         return _annual(args, site)
     if args.command == "check":
         print(site.summary())
+        for notice in filing.notices(Path(args.root), _settings(args).file, _settings(args).docs_dir, args.today):
+            print(f"  提醒：{notice}")  # a warning, not a failure (filing.py)
         for page in review.waiting(site):  # withheld, not a failure: say where and why
             print(f"  待审：{page.file} 第 {review.line_of_review(Path(args.root), page)} 行：{review.pending(site, page)}")
         return 0
@@ -197,6 +213,14 @@ def _inspect(args) -> int:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
         print(result.text())
+    return 0 if result.passed else 1
+
+
+def _health(args) -> int:
+    """Exits 1 when the live site has a problem (a notice alone passes)."""
+    result = health.run(args.url, args.today, ipv4=args.ipv4, ipv6=args.ipv6, ipv6_required=not args.ipv6_optional,
+                        cafile=args.cafile, commit=args.commit, max_age=args.max_age)
+    print(json.dumps(result.as_json(), ensure_ascii=False, indent=2) if args.json else result.text())
     return 0 if result.passed else 1
 
 

@@ -291,6 +291,7 @@ def test_init_points_the_classes_at_the_new_schools_sections(tmp_path):
                 "      政务动态: [school-news, teaching]  # 注释留下\n      信息公开目录: []\nextra_css:")
     result = init(school, *OPTIONS, "--section", "yaowen:学校要闻", "--section", "tongzhi:通知公告")
     assert result.returncode == 0, result.stderr
+    school.edit("mkdocs.yml", "second: [请填写复审人姓名], final: [请填写终审人姓名]", "second: [周春], final: [吴夏]")
     site = school.load()
     classes, problems = reportconfig.read(school.root, "mkdocs.yml", {s.id: s.name for s in site.sections.values()})
     assert problems == []

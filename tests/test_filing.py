@@ -185,3 +185,79 @@ def test_footer_values_are_escaped(small):
     html = (small.root / "site" / "index.html").read_text(encoding="utf-8")
     assert "主办单位：&lt;b&gt;测试&lt;/b&gt;&amp;学校" in html
     assert "<b>测试</b>" not in html
+
+
+# --- opening before the 公网安备 number is issued ----------------------------------------------
+
+PENDING = "    police: {pending: true, opened: 2026-11-10}"
+
+
+def _pending(small) -> int:
+    small.edit("mkdocs.yml", "    police: 青公网安备63000000000000号", PENDING)
+    return small.path("mkdocs.yml").read_text(encoding="utf-8").splitlines().index(PENDING) + 1
+
+
+def test_a_pending_police_number_warns_for_30_days_then_stops_the_build(small):
+    import datetime as dt
+    line = _pending(small)
+    opened = dt.date(2026, 11, 10)
+    for day in (opened - dt.timedelta(days=3), opened, opened + dt.timedelta(days=30)):
+        site = small.load(day)  # no problem: the site may open and be updated
+        assert site
+        [notice] = filing.notices(small.root, today=day)
+        assert notice.startswith(f"mkdocs.yml 第 {line} 行，字段「extra.filing.police」：公网安备号还在申请中")
+        assert "2026-12-10 之前" in notice and f"还有 {(opened + dt.timedelta(days=30) - day).days} 天" in notice
+    late = opened + dt.timedelta(days=31)
+    [problem] = small.problems(late)
+    assert problem.startswith(f"mkdocs.yml 第 {line} 行，字段「extra.filing.police」：")
+    assert "2026-11-10 开通，已开通 31 天，已超过 30 天的期限" in problem
+    assert filing.notices(small.root, today=late) == []  # a problem now, not a notice
+    assert filing.notices(small.root, today=opened) and not filing.notices(small.root)  # no day, no judgement
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("{pending: false, opened: 2026-11-10}", "公网安备号还没有下来时写成 police: {pending: true, opened: 2026-12-01}"),
+    ("{pending: true}", "opened 是网站开通的日期"),
+    ("{pending: true, opened: 2026-11-10, number: 1}", "不是「"),
+    ("{pending: true, opened: 2026-11-31}", "日期「2026-11-31」无效"),
+])
+def test_a_malformed_pending_police_is_a_problem(small, written, expected):
+    small.edit("mkdocs.yml", "    police: 青公网安备63000000000000号", f"    police: {written}")
+    [problem] = small.problems()
+    assert "字段「extra.filing.police」" in problem and expected in problem, problem
+
+
+def test_check_prints_the_warning_and_the_footer_leaves_the_number_out(small):
+    _pending(small)
+    check = small.run("-m", "macros", "--today", "2026-11-23", "check")
+    assert check.returncode == 0, check.stderr
+    assert "提醒：mkdocs.yml 第" in check.stdout and "还有 17 天" in check.stdout
+    build = small.build()
+    assert build.returncode == 0, build.stderr[-2000:]
+    html = (small.root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "青ICP备00000000号" in html and "beian.gov.cn" not in html and "公网安备" not in html
+    late = small.run("-m", "macros", "--today", "2026-12-11", "check")
+    assert late.returncode == 1 and "已超过 30 天的期限" in late.stderr
+
+
+# --- site_url before going live -------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["https://qcdx.example.cn/", "https://www.example.com/", "http://localhost:8000/",
+                                 "http://127.0.0.1/", ""])
+def test_a_school_s_own_site_refuses_a_placeholder_site_url(small, url):
+    small.edit("mkdocs.yml", "site_url: https://example.test/", f"site_url: {url}" if url else "site_url:")
+    [problem] = small.problems()
+    assert problem.startswith("mkdocs.yml 第 2 行，字段「site_url」：网站地址 site_url"), problem
+    assert "是占位地址，不是学校网站的正式域名" in problem and "https://www.xxdx.gov.cn/" in problem
+
+
+@pytest.mark.parametrize("url", ["https://www.dcdx.gov.cn/", "https://example.test/", "https://dx.example-school.cn/"])
+def test_a_real_or_test_address_passes(small, url):
+    small.edit("mkdocs.yml", "site_url: https://example.test/", f"site_url: {url}")
+    assert small.load()
+
+
+def test_the_demo_itself_may_stay_on_example_cn(small):
+    small.edit("mkdocs.yml", "site_url: https://example.test/", "site_url: https://qcdx.example.cn/")
+    small.edit("mkdocs.yml", "site_name: 测试学校", "site_name: 青川市委党校")
+    assert small.load()

@@ -11,8 +11,10 @@ import os
 import re
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -43,12 +45,16 @@ def served(site):
         yield origin
 
 
-def get(origin: str, path: str, headers: dict | None = None, tls: bool = False):
-    """One raw request (no decompression, no redirects): (response, body)."""
+def get(origin: str, path: str, headers: dict | None = None, tls: bool = False, sni: str | None = None):
+    """One raw request (no decompression, no redirects): (response, body). `sni`: the name
+    sent in the TLS handshake (default: none, as for an IP address)."""
     url = urllib.parse.urlsplit(origin)
     if tls:
-        connection = http.client.HTTPSConnection(url.hostname, url.port, timeout=10,
-                                                 context=ssl._create_unverified_context())  # the test's own certificate
+        context = ssl._create_unverified_context()  # the test's own certificate
+        connection = http.client.HTTPSConnection(url.hostname, url.port, timeout=10, context=context)
+        if sni:
+            connection.sock = context.wrap_socket(socket.create_connection((url.hostname, url.port), timeout=10),
+                                                  server_hostname=sni)
     else:
         connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     connection.request("GET", path, headers=headers or {})
@@ -64,7 +70,7 @@ GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 # --- every page type in the browser, with the CSP enforced ---------------------------------
 
 def _pages(site: Path) -> list[str]:
-    return [kind.resolve(site) for kind in phone.PAGES] + ["/search/?q=党校", "/no-such-page/", CHINESE_PATH]
+    return [kind.resolve(site) for kind in phone.PAGES] + ["/search/#q=党校", "/no-such-page/", CHINESE_PATH]
 
 
 def test_no_page_breaks_the_content_security_policy(site, served, browser):
@@ -76,8 +82,8 @@ def test_no_page_breaks_the_content_security_policy(site, served, browser):
     page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
     try:
         for url in _pages(site):
-            seen = phone.visit(page, served, urllib.parse.quote(url, safe="/?="))
-            if url.startswith("/search/?q="):  # the index's shards and page texts are fetched: results shown
+            seen = phone.visit(page, served, urllib.parse.quote(url, safe="/?=#"))
+            if url.startswith("/search/#q="):  # the index's shards and page texts are fetched: results shown
                 page.wait_for_selector(".qc-search__title", timeout=10_000)
                 page.wait_for_load_state("networkidle")
             assert not seen.foreign(served), f"{url} loads from elsewhere: {seen.foreign(served)}"
@@ -137,6 +143,45 @@ def test_no_page_has_inline_script_or_style(site):
                         re.compile(r"\son[a-z]+=\""), re.compile(r"javascript:")):
             found = pattern.search(html)
             assert not found, f"{path.relative_to(site)}: {html[max(0, found.start() - 80):found.end() + 80]!r}"
+
+
+# --- the search terms stay in the reader's browser ----------------------------------------
+
+def test_typing_a_search_sends_no_request_holding_the_words(site, browser):
+    """The query lives in the fragment: neither the requests the page makes nor nginx's access
+    log hold the words typed (nor their percent-encoding); an old ?q= link is moved into the fragment."""
+    words = "党校"
+    encoded = urllib.parse.quote(words)
+    with nginx.start(site) as (origin, workdir):
+        context = phone.open_phone(browser, origin)
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        try:
+            phone.visit(page, origin, "/search/")
+            page.locator("#qc-search-input").type(words, delay=50)
+            page.wait_for_selector(f"#qc-search-results[data-query='{words}']", timeout=10_000)
+            page.wait_for_load_state("networkidle")
+            assert urllib.parse.unquote(page.evaluate("location.hash")) == f"#q={words}"
+            page.locator("#qc-search-input").press("Enter")  # submitting the form reloads nothing
+            page.wait_for_timeout(300)
+            assert page.evaluate("location.search") == ""
+            referers = []  # following a result: the page it leaves is sent as Referer, without the words
+            page.on("request", lambda r: r.is_navigation_request() and referers.append(r.headers.get("referer", "")))
+            page.locator("#qc-search-results > li > a").first.click()
+            page.wait_for_load_state("load")
+            assert referers and referers[0].endswith("/search/"), referers
+            assert any("/search/idx/" in r for r in requests)  # the index was fetched: a search ran
+            assert [r for r in requests if words in urllib.parse.unquote(r) or encoded in r] == []
+            log = (workdir / "access.log").read_text(encoding="utf-8")
+            assert "/search/idx/" in log and words not in log and encoded not in log
+
+            phone.visit(page, origin, "/search/?q=" + encoded)  # an old link: still searches
+            page.wait_for_selector(f"#qc-search-results[data-query='{words}']", timeout=10_000)
+            assert page.evaluate("location.search") == ""
+            assert urllib.parse.unquote(page.evaluate("location.hash")) == f"#q={words}"
+        finally:
+            context.close()
 
 
 # --- headers, encodings, cache lifetimes --------------------------------------------------
@@ -230,24 +275,157 @@ def test_dot_files_are_not_served(site, served):
 
 # --- the production file itself, over TLS -----------------------------------------------------
 
-def test_the_tls_server_block_sends_hsts_and_port_80_redirects(site, tmp_path):
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                    "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+                    "/CN=qcdx.example.cn", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+HOST = "qcdx.example.cn"  # the server_name of deploy/nginx/qcdx.conf
+
+
+def _ipv6() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def production(site, certificate, tmp_path_factory):
+    """qcdx.conf itself (catch-all servers, ACME, redirect, TLS), IPv6 on ::1 where the host has it."""
+    acme = tmp_path_factory.mktemp("acme")
+    (acme / ".well-known" / "acme-challenge").mkdir(parents=True)
+    (acme / ".well-known" / "acme-challenge" / "token-123").write_text("token-123.thumbprint", encoding="utf-8")
     tls_port = nginx.free_port()
-    with nginx.start(site, tls_port=tls_port, cert=cert, key=key) as (origin, _):
-        response, _ = get(origin, "/news/?x=1")
-        assert response.status == 301
-        assert response.getheader("Location") == f"https://127.0.0.1:{tls_port}/news/?x=1"
-        secure = f"https://127.0.0.1:{tls_port}"
-        response, body = get(secure, "/", GZIP, tls=True)
-        assert response.status == 200 and response.getheader("Content-Encoding") == "gzip"
-        assert response.getheader("Strict-Transport-Security") == "max-age=31536000"
-        # the server-level headers of site.conf come with it (same level: nginx sends both)
-        assert response.getheader("Content-Security-Policy").startswith("default-src 'self'")
-        assert response.getheader("X-Content-Type-Options") == "nosniff"
-        response, _ = get(secure, "/missing/", tls=True)
-        assert response.status == 404 and response.getheader("Strict-Transport-Security")
+    cert, key = certificate
+    with nginx.start(site, tls_port=tls_port, cert=cert, key=key, acme=acme, ipv6=_ipv6()) as (origin, workdir):
+        yield origin, f"https://127.0.0.1:{tls_port}", tls_port, workdir
+
+
+def test_the_tls_server_block_sends_hsts_and_port_80_redirects(production):
+    origin, secure, tls_port, _ = production
+    response, _ = get(origin, "/news/?x=1", {"Host": HOST})
+    assert response.status == 301
+    assert response.getheader("Location") == f"https://{HOST}:{tls_port}/news/?x=1"
+    response, body = get(secure, "/", {**GZIP, "Host": HOST}, tls=True, sni=HOST)
+    assert response.status == 200 and response.getheader("Content-Encoding") == "gzip"
+    assert response.getheader("Strict-Transport-Security") == "max-age=86400"  # one day: OPERATIONS.md#tls
+    # the server-level headers of site.conf come with it (same level: nginx sends both)
+    assert response.getheader("Content-Security-Policy").startswith("default-src 'self'")
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    response, _ = get(secure, "/missing/", {"Host": HOST}, tls=True, sni=HOST)
+    assert response.status == 404 and response.getheader("Strict-Transport-Security")
+
+
+def test_the_acme_challenge_is_served_and_other_dot_paths_are_not(site, production):
+    origin, secure, _, _ = production
+    (site / ".git").mkdir(exist_ok=True)
+    (site / ".git" / "config").write_text("[core]", encoding="utf-8")
+    (site / ".well-known").mkdir(exist_ok=True)
+    (site / ".well-known" / "security.txt").write_text("Contact: x", encoding="utf-8")
+    for base, tls in ((origin, False), (secure, True)):
+        response, body = get(base, "/.well-known/acme-challenge/token-123", {"Host": HOST}, tls=tls, sni=HOST)
+        assert (response.status, body) == (200, b"token-123.thumbprint"), base
+        assert response.getheader("Content-Type").startswith("text/plain")
+        response, _ = get(base, "/.well-known/acme-challenge/no-such-token", {"Host": HOST}, tls=tls, sni=HOST)
+        assert response.status == 404  # from the webroot, never the site nor a redirect
+    # the webroot is not the release: the site's own dot-paths stay refused (the release has none to serve)
+    for path in ("/.git/config", "/.well-known/security.txt", "/news/.env"):
+        response, _ = get(secure, path, {"Host": HOST}, tls=True, sni=HOST)
+        assert response.status == 404, path
+        response, _ = get(origin, path, {"Host": HOST})
+        assert response.status == 301, path  # plain HTTP serves nothing but the challenge
+
+
+def test_an_unknown_host_gets_no_answer(production):
+    origin, secure, tls_port, _ = production
+    url = urllib.parse.urlsplit(origin)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+    connection.request("GET", "/", headers={"Host": "other.example.com"})
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):  # 444: closed, no reply
+        connection.getresponse()
+    connection.close()
+    for name in ("other.example.com", None):  # another name, or a bare IP address (no SNI)
+        with pytest.raises(ssl.SSLError, match="UNRECOGNIZED_NAME|HANDSHAKE_FAILURE|alert"):
+            get(secure, "/", {"Host": name or "127.0.0.1"}, tls=True, sni=name)
+    response, _ = get(secure, "/", {"Host": HOST}, tls=True, sni=HOST)  # the site's own name still answers
+    assert response.status == 200
+
+
+@pytest.mark.skipif(not _ipv6(), reason="this host has no IPv6 loopback")
+def test_the_ipv6_listens_answer(production):
+    _, _, tls_port, workdir = production
+    assert "[::1]" in (workdir / "qcdx" / "ipv6" / "site-443.conf").read_text()
+    response, _ = get(f"https://[::1]:{tls_port}", "/", {"Host": HOST}, tls=True, sni=HOST)
+    assert response.status == 200
+
+
+def test_nginx_starts_with_the_ipv6_listens_switched_off(site, certificate, tmp_path):
+    cert, key = certificate
+    tls_port = nginx.free_port()
+    with nginx.start(site, tls_port=tls_port, cert=cert, key=key, ipv6=False) as (origin, workdir):
+        assert all((workdir / "qcdx" / "ipv6" / f"{n}.conf").read_text() == ""
+                   for n in ("site-80", "site-443", "default-80", "default-443"))
+        assert "[::" not in (workdir / "nginx.conf").read_text()
+        response, _ = get(f"https://127.0.0.1:{tls_port}", "/", {"Host": HOST}, tls=True, sni=HOST)
+        assert response.status == 200
+    # and the production file as shipped does listen on IPv6 (the four include files)
+    shipped = "".join((nginx.CONF / "ipv6" / f"{n}.conf").read_text() for n in ("site-80", "site-443", "default-80", "default-443"))
+    assert shipped.count("listen [::]:") == 4
+
+
+def test_the_access_log_keeps_no_query_string(production):
+    origin, secure, _, workdir = production
+    get(secure, "/search/?q=%E5%85%9A%E6%A0%A1%E6%9F%A5%E8%AF%A2", {"Host": HOST, "User-Agent": "test-agent/1",
+        "Referer": f"https://{HOST}/search/?q=secretterm"}, tls=True, sni=HOST)
+    log = (workdir / "access.log").read_text(encoding="utf-8")
+    line = next(line for line in log.splitlines() if "test-agent/1" in line)
+    # time, address, path, status, bytes, referer, browser (网络安全法 第二十一条) — no query
+    assert re.match(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d 127\.0\.0\.1 "GET /search/ HTTP/1\.1" 200 \d+ '
+                    rf'"https://{HOST}/search/" "test-agent/1" {HOST}$', line), line
+    assert "secretterm" not in log and "%E5" not in log and "?q" not in log
+
+
+def test_make_nginx_follows_current_at_each_request_and_cleans_up(site, tmp_path):
+    """No PORT: a free port, printed; SITE a symlink like a server's `current`, switched while
+    nginx runs (a rollback shows at once); SIGTERM stops it and its temporary folder is removed."""
+    releases = tmp_path / "releases"
+    for name in ("a", "b"):
+        (releases / name).mkdir(parents=True)
+        (releases / name / "index.html").write_text(f"<p>release {name}</p>", encoding="utf-8")
+    current = tmp_path / "current"
+    current.symlink_to(releases / "a")
+    env = {k: v for k, v in os.environ.items() if k != "PORT"}
+    process = subprocess.Popen(["make", "-s", "nginx", f"SITE={current}"], cwd=nginx.ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        first = process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/ +\(config: (\S+)/nginx\.conf", first)
+        assert found, first
+        port, workdir = int(found.group(1)), Path(found.group(2))
+        low, high = map(int, nginx.PORTS.split("-"))
+        assert low <= port <= high  # not make serve's 8000
+        nginx._wait(port, process, workdir)
+        origin = f"http://127.0.0.1:{port}"
+        assert get(origin, "/")[1] == b"<p>release a</p>"
+        switched = tmp_path / "current.new"
+        switched.symlink_to(releases / "b")
+        switched.rename(current)  # deploy.sh's atomic switch
+        assert get(origin, "/")[1] == b"<p>release b</p>"
+        assert process.poll() is None and workdir.is_dir()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)  # the group this test started: make, python, nginx
+        process.communicate(timeout=10)
+    deadline = time.monotonic() + 5
+    while workdir.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not workdir.exists()
 
 
 def test_make_nginx_runs_nginx_in_the_foreground(site):
@@ -260,7 +438,12 @@ def test_make_nginx_runs_nginx_in_the_foreground(site):
         assert response.status == 200 and response.getheader("Content-Encoding") == "gzip"
         assert response.getheader("Content-Security-Policy").startswith("default-src 'self'")
         assert process.poll() is None  # still running: the foreground is nginx itself
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group; cleaned up
+        process.wait(timeout=10)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)  # the group this test started: make, then nginx
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
         output = process.communicate(timeout=10)[0]
     assert f"http://127.0.0.1:{port}/" in output
+    workdir = Path(re.search(r"\(config: (\S+)/nginx\.conf", output).group(1))
+    assert not workdir.exists()

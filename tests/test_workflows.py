@@ -99,17 +99,20 @@ def test_python_chromium_and_order(site_yml):
     test = step_index(build, lambda s: s.get("run", "").strip() == "make test")
     make_build = step_index(build, lambda s: s.get("run", "").strip() == "make build")
     upload = step_index(build, lambda s: s.get("uses", "").startswith("actions/upload-pages-artifact@"))
-    assert chromium < test and check < test < make_build < upload
+    artifact = step_index(build, lambda s: s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert chromium < test and check < test < make_build < artifact < upload
 
 
 def test_publishes_from_main_only_with_least_permissions(site_yml):
     assert site_yml["permissions"] == {"contents": "read"}
     jobs = site_yml["jobs"]
     main_only = "github.ref == 'refs/heads/main' && github.event_name != 'pull_request'"
+    # GitHub Pages only when the repository variable says so: off, the job is skipped, not failed
+    pages_copy = main_only + " && vars.PAGES_COPY == 'true'"
     upload = next(s for s in steps(jobs["build"]) if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
-    assert upload["if"] == main_only and upload["with"]["path"] == "site/"
+    assert upload["if"] == pages_copy and upload["with"]["path"] == "site/"
     deploy = jobs["deploy"]
-    assert deploy["needs"] == "build" and deploy["if"] == main_only
+    assert deploy["needs"] == "build" and deploy["if"] == pages_copy
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in steps(deploy)] == ["actions/deploy-pages"]
@@ -192,7 +195,7 @@ def test_the_tests_run_on_properdocs_too(site_yml):
 def test_gitlab_ci():
     path = ROOT / ".gitlab-ci.yml"
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert config["image"] == "python:3.11"
+    assert config["image"] == "$PYTHON_IMAGE" and config["variables"]["PYTHON_IMAGE"] == "python:3.11"
     jobs = {name: job for name, job in config.items() if isinstance(job, dict) and "script" in job}
     testing = [job for job in jobs.values() if "make test" in job["script"]]
     assert testing, "no GitLab job runs make test"
@@ -206,7 +209,7 @@ def test_gitlab_ci():
     assert pages["needs"] == ["site"] and "cp -r site public" in pages["script"]
     assert jobs["site"]["script"] == ["make build"] and jobs["site"]["artifacts"]["paths"] == ["site"]
     assert pages["artifacts"]["paths"] == ["public"]
-    assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert pages["rules"] == [{"if": '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $PAGES_COPY == "true"'}]
     assert "Pipeline schedules" in path.read_text(encoding="utf-8")
 
 
@@ -255,15 +258,45 @@ HOSTS = "qcdx.example.cn ssh-ed25519 AAAATESTHOSTKEY"
 SECRETS = ("DEPLOY_SSH_KEY", "DEPLOY_KNOWN_HOSTS")
 
 
+def flat(lines: list) -> list[str]:
+    return [line for item in lines for line in (flat(item) if isinstance(item, list) else [item])]
+
+
 def mentions_a_secret(text: str) -> bool:
     return any(name in text for name in SECRETS) or ".ssh" in text
 
 
-def test_github_key_is_written_after_the_build(site_yml):
-    job = site_yml["jobs"]["server"]
-    build = step_index(job, lambda s: s.get("run", "").strip() == "make build")
+def test_github_deploys_the_tested_site_and_builds_nothing(site_yml):
+    jobs = site_yml["jobs"]
+    build, job = jobs["build"], jobs["server"]
+    assert job["needs"] == "build" and job["concurrency"]["cancel-in-progress"] is False
+    assert job["if"] == ("github.ref == 'refs/heads/main' && github.event_name != 'pull_request' && "
+                         "vars.DEPLOY_TARGET != ''")
+    assert "permissions" not in job  # the workflow's read-only token is enough
+    # the artifact the build job saved once `make test` and `make build` passed …
+    saved = next(s for s in steps(build) if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert saved["with"]["name"] == "site" and saved["with"]["path"] == "site/"
+    assert saved["if"] == "github.ref == 'refs/heads/main' && github.event_name != 'pull_request'"
+    # … is what this job uploads: no Python, no make, no build
+    taken = step_index(job, lambda s: s.get("uses", "").startswith("actions/download-artifact@"))
+    assert steps(job)[taken]["with"] == {"name": "site", "path": "site"}
+    everything = "\n".join(runs(job)) + str([s.get("uses", "") for s in steps(job)])
+    assert "make" not in everything.split() and "setup-python" not in everything and "mkdocs" not in everything
     with_key = [i for i, s in enumerate(steps(job)) if mentions_a_secret(str(s.get("env", "")) + s.get("run", ""))]
-    assert with_key and build < min(with_key)  # no secret in any step before the build
+    assert with_key and taken < min(with_key)
+
+
+def test_github_server_job_inside_china(site_yml):
+    """A self-hosted runner by label, another ssh port, the administrator's own ssh command."""
+    job = site_yml["jobs"]["server"]
+    assert job["runs-on"] == "${{ vars.DEPLOY_RUNNER || 'ubuntu-latest' }}"
+    step = next(s for s in steps(job) if "DEPLOY_SSH_KEY" in str(s.get("env", "")))
+    assert step["env"]["DEPLOY_SSH_PORT"] == "${{ vars.DEPLOY_SSH_PORT }}"
+    assert step["env"]["DEPLOY_SSH"] == "${{ vars.DEPLOY_SSH }}"
+    assert step["env"]["DEPLOY_SSH_KEY"] == "${{ secrets.DEPLOY_SSH_KEY }}"
+    assert not re.search(r"\bDEPLOY_SSH=", step["run"])  # the key's options go beside it, never over it
+    assert "export DEPLOY_SSH_OPTIONS=" in step["run"] and "StrictHostKeyChecking=yes" in step["run"]
+    assert "${{" not in step["run"]  # secrets reach the script through env, never pasted into it
     secret_steps = [s for s in steps(job) if any(name in str(s.get("env", "")) for name in SECRETS)]
     assert len(secret_steps) == 1, "the secrets are given to the upload step alone"
     step = secret_steps[0]
@@ -286,12 +319,16 @@ def test_gitlab_key_is_written_after_the_build():
     assert "environment" not in build and not any(mentions_a_secret(line) for line in build["script"])
     assert build["script"] == ["make build"] and build["artifacts"]["paths"] == ["site"]
     assert job["needs"] == ["site"] and job["environment"]["name"] == "school-server"
-    everything = "\n".join(job.get("before_script", []) + job["script"] + job["after_script"])
+    before = flat(job.get("before_script", []))  # GitLab flattens the lists a YAML anchor nests
+    everything = "\n".join(before + job["script"] + job["after_script"])
     assert "make" not in everything.split() and "mkdocs" not in everything  # the server job builds nothing
-    assert not any(mentions_a_secret(line) for line in job.get("before_script", []))
+    assert not any(mentions_a_secret(line) for line in before)
     with_key = [line for line in job["script"] if "DEPLOY_SSH_KEY" in line]
     assert len(with_key) == 1
     upload = with_key[0]
+    assert not re.search(r"\bDEPLOY_SSH=", upload) and "export DEPLOY_SSH_OPTIONS=" in upload
+    assert job["resource_group"] == "school-server"
+    assert job["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $DEPLOY_TARGET"}]
     assert 'bash deploy/deploy.sh deploy site "$DEPLOY_TARGET"' in upload and "~/.ssh" not in upload
     assert "umask 077" in upload and "mktemp /tmp/qcdx-deploy-key." in upload
     assert upload.index("trap 'rm -f \"$key\" \"$hosts\"' EXIT") < upload.index('> "$key"')
@@ -304,7 +341,8 @@ def upload_here(tmp_path):
     mode and its text) and the known hosts, then runs the "server's" command here."""
     work = tmp_path / "work"
     (work / "deploy").mkdir(parents=True)
-    (work / "deploy" / "deploy.sh").write_bytes((ROOT / "deploy" / "deploy.sh").read_bytes())
+    for name in ("deploy.sh", "receive.sh"):
+        (work / "deploy" / name).write_bytes((ROOT / "deploy" / name).read_bytes())
     (work / "site").mkdir()
     (work / "site" / "index.html").write_text("<p>built</p>\n", encoding="utf-8")
     bin_dir = tmp_path / "bin"
@@ -315,13 +353,15 @@ def upload_here(tmp_path):
         'while :; do case $1 in\n'
         '  -i) echo "key mode $(stat -c %a "$2")" >> "$SSH_LOG"; cat "$2" >> "$SSH_LOG"; shift 2 ;;\n'
         '  -o) case $2 in UserKnownHostsFile=*) cat "${2#UserKnownHostsFile=}" >> "$SSH_LOG" ;; esac; shift 2 ;;\n'
-        '  -l|-p) shift 2 ;; -*) shift ;; *) break ;; esac; done\n'
-        'shift\nexec sh -c "$*"\n', encoding="utf-8")
+        '  -l|-p|-O) shift 2 ;; -*) shift ;; *) break ;; esac; done\n'
+        # what sshd does with the deploy key's forced command: receive.sh on the server's folder
+        f'shift\nSSH_ORIGINAL_COMMAND="$*" exec sh {work}/deploy/receive.sh "$FAKE_BASE"\n', encoding="utf-8")
     (bin_dir / "ssh").chmod(0o755)
     temp = tmp_path / "runner-temp"
     temp.mkdir()
-    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "SSH_LOG": str(log), "RUNNER_TEMP": str(temp)}
-    return work, env, log, temp, tmp_path / "srv"
+    srv = tmp_path / "srv"
+    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "SSH_LOG": str(log), "RUNNER_TEMP": str(temp), "FAKE_BASE": str(srv)}
+    return work, env, log, temp, srv
 
 
 def uploaded(srv: Path) -> list[str]:
@@ -332,7 +372,7 @@ def test_github_key_exists_for_the_upload_only(site_yml, upload_here, tmp_path):
     work, env, log, temp, srv = upload_here
     step = next(s for s in steps(site_yml["jobs"]["server"]) if "DEPLOY_SSH_KEY" in str(s.get("env", "")))
     secrets = {"DEPLOY_SSH_KEY": KEY, "DEPLOY_KNOWN_HOSTS": HOSTS}
-    result = run_step(step["run"], work, tmp_path / "summary.md", **env, **secrets, TARGET=f"deploy@school:{srv}")
+    result = run_step(step["run"], work, tmp_path / "summary.md", **env, **secrets, TARGET="deploy@school")
     assert result.returncode == 0, result.stderr
     assert uploaded(srv) == ["<p>built</p>\n"]  # the site as built, not built again
     text = log.read_text(encoding="utf-8")
@@ -340,7 +380,7 @@ def test_github_key_exists_for_the_upload_only(site_yml, upload_here, tmp_path):
     assert list(temp.iterdir()) == []  # removed once the upload is done
 
     log.unlink()
-    failing = run_step(step["run"], work, tmp_path / "summary.md", **env, **secrets, TARGET="deploy@school:")
+    failing = run_step(step["run"], work, tmp_path / "summary.md", **env, **secrets, TARGET="")
     assert failing.returncode != 0
     assert list(temp.iterdir()) == []  # and when it fails
 
@@ -362,16 +402,49 @@ def test_gitlab_key_exists_for_the_upload_only(upload_here, tmp_path):
     secrets = {name: str(files / name) for name in SECRETS}
     # the job's script with /tmp replaced, to see what it leaves there
     script = upload.replace("/tmp/", f"{temp}/")
-    result = run_step(script, work, tmp_path / "summary.md", **env, **secrets, DEPLOY_TARGET=f"deploy@school:{srv}")
+    result = run_step(script, work, tmp_path / "summary.md", **env, **secrets, DEPLOY_TARGET="deploy@school")
     assert result.returncode == 0, result.stderr
     assert uploaded(srv) == ["<p>built</p>\n"]
     assert "key mode 600\n" + KEY in log.read_text(encoding="utf-8")
     assert list(temp.iterdir()) == []
 
-    failing = run_step(script, work, tmp_path / "summary.md", **env, **secrets, DEPLOY_TARGET="deploy@school:")
+    failing = run_step(script, work, tmp_path / "summary.md", **env, **secrets, DEPLOY_TARGET="")
     assert failing.returncode != 0 and list(temp.iterdir()) == []
 
     (temp / "qcdx-deploy-key.AbC123").write_text(KEY, encoding="utf-8")
     after = "\n".join(job["after_script"]).replace("/tmp/", f"{temp}/")
     assert run_step(after, work, tmp_path / "summary.md", **env).returncode == 0
     assert list(temp.iterdir()) == []
+
+
+# --- inside China: mirrors, an image from another registry, the pull's artifact (issue 24) ---------
+
+
+def test_gitlab_uses_the_apt_mirror_when_set(tmp_path):
+    config = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    for name in ("test", "server"):
+        first = config[name]["before_script"][0]
+        assert isinstance(first, list) and "APT_MIRROR" in first[0], name  # the anchor, before apt-get update
+        assert config[name]["before_script"][1] == "apt-get update"
+    line = config["test"]["before_script"][0][0]
+    sources = tmp_path / "debian.sources"
+    original = ("Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\n\n"
+                "Types: deb\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\n")
+    sources.write_text(original, encoding="utf-8")
+    script = line.replace("/etc/apt/sources.list.d/debian.sources", str(sources))
+    assert run_step(script, tmp_path, tmp_path / "s.md").returncode == 0
+    assert sources.read_text(encoding="utf-8") == original  # unset: untouched
+    assert run_step(script, tmp_path, tmp_path / "s.md", APT_MIRROR="https://mirrors.tuna.tsinghua.edu.cn/").returncode == 0
+    text = sources.read_text(encoding="utf-8")
+    assert "URIs: https://mirrors.tuna.tsinghua.edu.cn/debian\n" in text
+    assert "URIs: https://mirrors.tuna.tsinghua.edu.cn/debian-security\n" in text and "deb.debian.org" not in text
+
+
+def test_gitlab_packs_the_tested_site_for_a_server_that_pulls():
+    text = (ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    config = yaml.safe_load(text)
+    job = config["release"]
+    assert job["needs"] == ["site"] and job["script"] == ["bash deploy/pack.sh site release"]
+    assert job["artifacts"]["paths"] == ["release"] and job["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert "jobs/artifacts/$CI_DEFAULT_BRANCH/raw/release/{file}?job=release" in text
+    assert "PIP_INDEX_URL" in text and "PYTHON_IMAGE" in text

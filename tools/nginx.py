@@ -1,14 +1,16 @@
 """Run Debian's real nginx over a built site with the project's configuration (deploy/nginx/).
 
-    python tools/nginx.py --port 8400 [--site site]           # `make nginx PORT=8400`: foreground
+    python tools/nginx.py [--port 8400] [--site site]         # `make nginx [PORT=8400]`: foreground
     python tools/nginx.py --port 8400 --tls-port 8443 --cert c.pem --key k.pem
 
 The generated nginx.conf (in a temporary folder: pid, logs, temp files) wraps the very
 files that go to the server: deploy/nginx/http.conf at http{} level and site.conf in a
 plain-HTTP server on 127.0.0.1. With --tls-port, the production qcdx.conf itself is used, its
-placeholders (ports, certificate paths, /srv/qcdx/current) swapped for local ones: its port-80
-server redirects and the TLS server serves, with HSTS. It runs as a normal user too.
-The tests start it with `start()`, a context manager.
+placeholders (ports, certificate paths, /srv/qcdx/current, the ACME webroot, the log) swapped
+for local ones: the catch-all servers, the port-80 server (ACME challenge, redirect) and the TLS
+server, with HSTS; its IPv6 listens on ::1 or switched off (`ipv6=`). It runs as a normal user too.
+The tests start it with `start()`, a context manager. Without --port a free port is taken and
+printed; the temporary folder is removed when nginx stops (Ctrl-C, SIGTERM).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import os
 import pwd
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -31,31 +34,55 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MIME_TYPES = "/etc/nginx/mime.types"  # Debian's nginx-common
 
 
+def _production(workdir: Path, port: int, tls_port: int, cert: Path, key: Path, site: Path,
+                acme: Path, ipv6: bool) -> str:
+    """qcdx.conf with its placeholders swapped for local ones; its includes read from a copy of
+    deploy/nginx/ in `workdir`/qcdx (the IPv6 listens on ::1, or emptied with ipv6=False)."""
+    copy = workdir / "qcdx"
+    shutil.copytree(CONF, copy, dirs_exist_ok=True)
+    for name in ("site-80", "site-443", "default-80", "default-443"):
+        listen = (CONF / "ipv6" / f"{name}.conf").read_text(encoding="utf-8")
+        local = listen.replace("[::]:80", f"[::1]:{port}").replace("[::]:443", f"[::1]:{tls_port}")
+        assert local != listen, f"deploy/nginx/ipv6/{name}.conf no longer listens on [::]:80 or [::]:443"
+        (copy / "ipv6" / f"{name}.conf").write_text(local if ipv6 else "", encoding="utf-8")
+    server = (CONF / "qcdx.conf").read_text(encoding="utf-8")
+    swaps = {
+        "include qcdx/": f"include {copy}/",
+        "listen 80 default_server;": f"listen 127.0.0.1:{port} default_server;",
+        "listen 80;": f"listen 127.0.0.1:{port};",
+        "listen 443 ssl http2 default_server;": f"listen 127.0.0.1:{tls_port} ssl http2 default_server;",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{tls_port} ssl http2;",
+        "/etc/ssl/qcdx/fullchain.pem": str(cert),
+        "/etc/ssl/qcdx/privkey.pem": str(key),
+        "/srv/qcdx/current": str(site),
+        "/var/log/qcdx/access.log": str(workdir / "access.log"),
+        "https://$host$request_uri": f"https://$host:{tls_port}$request_uri",
+    }
+    for old, new in swaps.items():
+        assert old in server, f"deploy/nginx/qcdx.conf no longer contains {old!r}"
+        server = server.replace(old, new)
+    acme_conf = (copy / "acme.conf").read_text(encoding="utf-8")
+    assert "/srv/qcdx/acme" in acme_conf, "deploy/nginx/acme.conf no longer roots /srv/qcdx/acme"
+    (copy / "acme.conf").write_text(acme_conf.replace("/srv/qcdx/acme", str(acme)), encoding="utf-8")
+    return server
+
+
 def config(site: Path, port: int, workdir: Path, tls_port: int | None = None,
-           cert: Path | None = None, key: Path | None = None) -> str:
-    """A complete nginx.conf serving `site` on 127.0.0.1:`port` (and `tls_port`)."""
-    site = Path(site).resolve()
-    include = f"include {CONF}/"
+           cert: Path | None = None, key: Path | None = None, acme: Path | None = None,
+           ipv6: bool = False) -> str:
+    """A complete nginx.conf serving `site` on 127.0.0.1:`port` (and `tls_port`).
+
+    `site` is used as given, not resolved: a symlink such as a server's `current` is followed
+    by nginx at each request (no open_file_cache), so switching it shows at once."""
+    site = Path(os.path.abspath(site))
     if tls_port:
-        server = (CONF / "qcdx.conf").read_text(encoding="utf-8")
-        swaps = {
-            "include qcdx/": include,
-            "listen 80;": f"listen 127.0.0.1:{port};",
-            "listen [::]:80;": "",
-            "listen 443 ssl http2;": f"listen 127.0.0.1:{tls_port} ssl http2;",
-            "listen [::]:443 ssl http2;": "",
-            "/etc/ssl/qcdx/fullchain.pem": str(cert),
-            "/etc/ssl/qcdx/privkey.pem": str(key),
-            "/srv/qcdx/current": str(site),
-            "https://$host$request_uri": f"https://$host:{tls_port}$request_uri",
-        }
-        for old, new in swaps.items():
-            assert old in server, f"deploy/nginx/qcdx.conf no longer contains {old!r}"
-            server = server.replace(old, new)
+        server = _production(workdir, port, tls_port, cert, key, site, Path(acme or workdir / "acme").resolve(), ipv6)
     else:
+        include = f"include {CONF}/"
         server = f"""{include}http.conf;
 server {{
     listen 127.0.0.1:{port};
+    access_log {workdir}/access.log qcdx;
     root {site};
     {include}site.conf;
 }}"""
@@ -156,23 +183,33 @@ def start(site: Path, port: int | None = None, **tls):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="nginx over the built site, in the foreground (Ctrl-C stops it)")
-    parser.add_argument("--site", type=Path, default=ROOT / "site")
-    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--site", type=Path, default=ROOT / "site",
+                        help="the built site, or a symlink to one (a server's `current`: followed at each request)")
+    parser.add_argument("--port", type=int, help="default: a free port of NGINX_TEST_PORTS (printed)")
     parser.add_argument("--tls-port", type=int)
     parser.add_argument("--cert", type=Path)
     parser.add_argument("--key", type=Path)
     args = parser.parse_args(argv)
     tls = {"tls_port": args.tls_port, "cert": args.cert.resolve(), "key": args.key.resolve()} if args.tls_port else {}
+    port = args.port or free_port()
     workdir = Path(tempfile.mkdtemp(prefix="qc-nginx-"))
-    os.chmod(workdir, 0o755)
     try:
-        cmd = prepare(args.site, args.port, workdir, **tls)
-    except (FileNotFoundError, RuntimeError) as error:
-        print(error, file=sys.stderr)
-        return 1
-    print(f"nginx {args.site.resolve()} → http://127.0.0.1:{args.port}/  (config: {workdir}/nginx.conf, Ctrl-C stops)",
-          flush=True)
-    os.execv(cmd[0], cmd)  # nginx itself in the foreground: Ctrl-C reaches it
+        os.chmod(workdir, 0o755)
+        try:
+            cmd = prepare(args.site, port, workdir, **tls)
+        except (FileNotFoundError, RuntimeError) as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"nginx {os.path.abspath(args.site)} → http://127.0.0.1:{port}/  (config: {workdir}/nginx.conf, Ctrl-C stops)",
+              flush=True)
+        process = subprocess.Popen(cmd)
+        # Ctrl-C reaches nginx too (same process group); SIGTERM (make's, a test's) is passed on.
+        # Either way nginx stops, then its temporary folder (config, pid, logs) is removed.
+        signal.signal(signal.SIGTERM, lambda *_: process.terminate())
+        signal.signal(signal.SIGINT, lambda *_: None)
+        return process.wait()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -80,6 +80,14 @@ class Config:
         return str(value) if value else None
 
     @property
+    def log_days(self) -> int | None:
+        """`extra: privacy: log_days:` — how many days the server keeps its access log
+        (deploy/logrotate/qcdx keeps as many; the privacy page says it)."""
+        privacy = self.extra.get("privacy")
+        value = privacy.get("log_days") if isinstance(privacy, Mapping) else None
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
     def docs_dir(self) -> str:
         return self.text("docs_dir", "docs")
 

@@ -71,3 +71,26 @@ def leftovers_message(site_url: str, found: list[tuple[int, str]]) -> str:
     return (f"网站地址是正式域名「{host}」，但下面这些还是演示学校（{DEMO_NAME}）的虚构内容，不能发布：\n{listed}\n"
             "    请换成本校的真实信息（新学校先运行 python -m macros init，见编辑指南）。"
             "只在测试地址（example.cn、*.test、localhost）上预览演示时才可以保留")
+
+
+def is_demo(config) -> bool:
+    """The demo school itself (its name in mkdocs.yml): the one site that may stay on example.cn."""
+    return hasattr(config, "get") and _same("site_name", config.get("site_name"), DEMO_NAME)
+
+
+def placeholder_site_url(config) -> str:
+    """The problem's text when a school's own site (not the demo) has a placeholder site_url —
+    none, example.cn/.com/.org, localhost, 127.x — else "". Canonical links, og:url, the sitemap
+    and the feeds are all written from it. A *.test or *.invalid address (RFC 6761: a test
+    site, never published) passes."""
+    if not hasattr(config, "get") or is_demo(config):
+        return ""
+    url = config.get("site_url")
+    host = (urlsplit(str(url or "")).hostname or "").lower().rstrip(".")
+    if host.rsplit(".", 1)[-1] in ("test", "invalid") and "." in host:
+        return ""
+    if not placeholder_host(url):
+        return ""
+    written = f"「{url}」" if url else "没有写"
+    return (f"网站地址 site_url {written}是占位地址，不是学校网站的正式域名：网页的规范链接、分享卡片、"
+            "站点地图和订阅都用这个地址。请写成正式域名，例如 site_url: https://www.xxdx.gov.cn/")

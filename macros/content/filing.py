@@ -4,11 +4,18 @@ A site in mainland China must show its ICP and 公网安备 numbers on every pag
 or malformed value is a content problem (file mkdocs.yml, the key's line, in Chinese),
 reported by `python -m macros check` and by the build with every other problem.
 On a real domain (site_url not example.cn, *.test, localhost …) the demo's fictional name and
-numbers left in mkdocs.yml are a problem too (demo.demo_leftovers).
+numbers left in mkdocs.yml are a problem too (demo.demo_leftovers); outside the demo, a
+placeholder site_url (example.cn, localhost …) is one (demo.placeholder_site_url).
+
+The 公网安备 number is issued only after the site opens (the filing is due within 30 days of
+opening): until then `police: {pending: true, opened: 2026-12-01}`. The footer leaves the number
+out; `notices()` (printed by `check`) warns until 30 days after `opened` by the one clock, after
+which `read(…, today)` reports a problem, so the build stops until the number is written in.
 Knows nothing of MkDocs: the file is read by `config.py`, keeping lines (yamlsrc).
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from . import config as configuration
@@ -24,8 +31,13 @@ EXAMPLE = ("extra:\n  filing:\n    sponsor: 中共青川市委党校\n    addres
            "    site_code: 6301000012")
 
 
-def read(root: Path, config_file: str = "mkdocs.yml", docs_dir: str = "docs") -> tuple[m.Filing | None, list[Problem]]:
-    """The footer's values, or None and every problem found."""
+POLICE_DAYS = 30  # 《计算机信息网络国际联网安全保护管理办法》第十二条: filed within 30 days of opening
+
+
+def read(root: Path, config_file: str = "mkdocs.yml", docs_dir: str = "docs",
+         today: dt.date | None = None) -> tuple[m.Filing | None, list[Problem]]:
+    """The footer's values, or None and every problem found. With `today` (the one clock), a
+    公网安备 number still pending 30 days after the site opened is a problem."""
     settings = configuration.read(root, config_file)
     if not settings.readable:
         return None, []  # MkDocs itself reports an unreadable configuration, better than we could
@@ -44,8 +56,43 @@ def read(root: Path, config_file: str = "mkdocs.yml", docs_dir: str = "docs") ->
         problems.append(Problem(config_file, filing.lines.get("conac_logo", filing.line), "", f"{KEY}.conac_logo",
                                 f"党政机关网站标识的图片「{record.conac_logo}」不存在：请把图片放在 "
                                 f"{docs_dir}/{record.conac_logo}，或改正路径"))
+    if record and today and record.police_pending and _police_days(record, today) > POLICE_DAYS:
+        problems.append(Problem(config_file, _police_line(filing), "", f"{KEY}.police", _police_text(record, today) +
+                                "，已超过 30 天的期限：请写上公安机关给出的编号，例如 police: 青公网安备63010202000123号"
+                                "（在全国互联网安全管理服务平台 www.beian.gov.cn 办理）"))
+    placeholder = demo.placeholder_site_url(config)
+    if placeholder:
+        problems.append(Problem(config_file, config.lines.get("site_url", 0), "", "site_url", placeholder))
     found = demo.demo_leftovers(config, Path(root), docs_dir)
     if found:  # the demo's fictional numbers and name, on a real domain
         problems.append(Problem(config_file, config.lines.get("site_url", 0), "", "site_url",
                                 demo.leftovers_message(str(config.get("site_url")), found)))
     return (None if problems else record), problems
+
+
+def _police_days(record: m.Filing, today: dt.date) -> int:
+    return (today - record.police.opened).days
+
+
+def _police_line(filing: Mapping) -> int:
+    return filing.lines.get("police", filing.line)
+
+
+def _police_text(record: m.Filing, today: dt.date) -> str:
+    days = _police_days(record, today)
+    since = f"已开通 {days} 天" if days >= 0 else f"还有 {-days} 天开通"
+    return f"公网安备号还在申请中（police: pending）：网站 {record.police.opened.isoformat()} 开通，{since}"
+
+
+def notices(root: Path, config_file: str = "mkdocs.yml", docs_dir: str = "docs",
+            today: dt.date | None = None) -> list[str]:
+    """Warnings that do not stop the build (`check` prints them): a 公网安备 number still pending,
+    within its 30 days. [] when the footer has problems (those are reported instead)."""
+    record, problems = read(root, config_file, docs_dir, today)
+    if not record or not record.police_pending or today is None:
+        return []
+    filing = configuration.read(root, config_file).extra.get("filing")
+    left = POLICE_DAYS - _police_days(record, today)
+    return [f"{config_file} 第 {_police_line(filing)} 行，字段「{KEY}.police」：{_police_text(record, today)}。"
+            f"页脚暂不显示公网安备号；请在 {(record.police.opened + dt.timedelta(days=POLICE_DAYS)).isoformat()} 之前"
+            f"（还有 {left} 天）办好备案，把编号写在这里，否则之后网站无法更新"]

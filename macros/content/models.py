@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Optional
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -582,6 +582,27 @@ def _police(value: Any) -> str:
     return f"{abbr}公网安备 {digits}号"  # the spelling beian.gov.cn shows
 
 
+class PolicePending(BaseModel):
+    """`police: {pending: true, opened: 2026-12-01}`: the site is open, its 公网安备 number not yet
+    issued (the filing is made within 30 days of opening). `filing.py` warns, then refuses."""
+
+    model_config = ConfigDict(frozen=True)
+
+    opened: dt.date
+
+
+def _police_or_pending(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return _police(value)
+    unknown = sorted(str(k) for k in value if k not in ("pending", "opened"))
+    if unknown or value.get("pending") is not True or "opened" not in value:
+        raise PydanticCustomError(
+            "bad_police_pending", "公网安备号还没有下来时写成 police: {example}"
+            "（opened 是网站开通的日期），不是「{value}」",
+            {"value": shown(dict(value)), "example": "{pending: true, opened: 2026-12-01}"})
+    return PolicePending(opened=to_date(value["opened"]))
+
+
 def _site_code(value: Any) -> str:
     text = _compact(value)
     text = text.lower() if isinstance(text, str) else text
@@ -631,7 +652,8 @@ class Filing(Record):
     address: Text = Field(description="地址")
     phone: Annotated[str, BeforeValidator(_phone)] = Field(description="电话")
     icp: Annotated[str, BeforeValidator(_icp)] = Field(description="ICP备案号")
-    police: Annotated[str, BeforeValidator(_police)] = Field(description="公网安备号")
+    police: Annotated[Union[str, PolicePending], BeforeValidator(_police_or_pending)] = Field(
+        description="公网安备号（未下来时 {pending: true, opened: 开通日期}）")
     site_code: Annotated[str, BeforeValidator(_site_code)] = Field(description="网站标识码")
     conac_logo: Optional[Annotated[str, BeforeValidator(_local_image)]] = Field(
         None, description="党政机关网站标识（本地图片）")
@@ -641,8 +663,13 @@ class Filing(Record):
     ICP_URL: ClassVar[str] = "https://beian.miit.gov.cn/"
 
     @property
+    def police_pending(self) -> bool:
+        """The number is applied for, not issued: the footer leaves it out."""
+        return isinstance(self.police, PolicePending)
+
+    @property
     def police_code(self) -> str:
-        return re.sub(r"\D", "", self.police)
+        return "" if self.police_pending else re.sub(r"\D", "", self.police)
 
     @property
     def police_url(self) -> str:

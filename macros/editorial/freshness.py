@@ -49,16 +49,24 @@ class Overdue:
         }
 
 
+def late(section: m.Section, last: dt.date | None, today: dt.date) -> Overdue | None:
+    """The section as overdue on `today`, its newest published item dated `last`; else None.
+    The one rule, for the index (`overdue`) and for the live site's release.json (health.py)."""
+    days = (today - last).days if last else None
+    if days is None or days > section.interval:
+        return Overdue(section, days, last, section.interval)
+    return None
+
+
+def newest(site: Site) -> list[tuple[m.Section, dt.date | None]]:
+    """Each section with the date of its newest published item, in the order of data/sections.yaml."""
+    return [(section, items[0].date if (items := site.news_by_section.get(section.id, [])) else None)
+            for section in site.sections.values()]  # published, newest first
+
+
 def overdue(site: Site) -> list[Overdue]:
     """Every overdue section as of `site.today`, in the order of data/sections.yaml."""
-    found = []
-    for section in site.sections.values():
-        items = site.news_by_section.get(section.id, [])  # published, newest first
-        last = items[0].date if items else None
-        days = (site.today - last).days if last else None
-        if days is None or days > section.interval:
-            found.append(Overdue(section, days, last, section.interval))
-    return found
+    return [found for section, last in newest(site) if (found := late(section, last, site.today))]
 
 
 def report(site: Site) -> str:

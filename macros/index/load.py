@@ -102,7 +102,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
         drafts = {where.file for record, where in news + notes + bulletins if record.draft}
         out.problems += screen.screen(root, docs, terms, settings.public_numbers, today, drafts, markdown)
     if (root / config_file).is_file():  # a site, not a bare data folder: its footer must be complete
-        out.problems += filing.read(root, config_file, docs_dir)[1]
+        out.problems += filing.read(root, config_file, docs_dir, today)[1]
     if "sections" not in out.unreadable:  # the 年度报表's classes name sections (extra.report)
         out.problems += reportconfig.read(root, config_file, {s.id: s.name for s, _ in data["sections"]})[1]
 

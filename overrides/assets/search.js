@@ -299,12 +299,25 @@
 
   // --- the page --------------------------------------------------------------------------
 
+  // The query lives in the address's fragment (/search/#q=…), which browsers never send: the
+  // server's log holds no search terms (OPERATIONS.md#logs). An old /search/?q=… link still
+  // works: its query is moved into the fragment at once (the server has logged that one request).
   var timer = 0;
+  function address(query) {
+    var url = new URL(location.href);
+    url.searchParams.delete("q");
+    url.hash = query.trim() ? "q=" + encodeURIComponent(query.trim()) : "";
+    return url.href.replace(/#$/, "");
+  }
+
+  function asked() {
+    var hash = new URLSearchParams(location.hash.replace(/^#/, "")).get("q");
+    return hash !== null ? hash : new URLSearchParams(location.search).get("q");
+  }
+
   function go(replace) {
     var query = input.value;
-    var url = new URL(location.href);
-    if (query.trim()) url.searchParams.set("q", query.trim()); else url.searchParams.delete("q");
-    if (replace) history.replaceState(null, "", url);
+    if (replace) history.replaceState(null, "", address(query));
     search(query).catch(function (error) { console.error(error); });
   }
 
@@ -322,6 +335,12 @@
     if (state && state.run === current) next().catch(function (error) { console.error(error); });
   });
 
-  var start = new URLSearchParams(location.search).get("q");
+  window.addEventListener("hashchange", function () {  // a #q=… link followed on this page
+    var query = asked() || "";
+    if (query !== input.value) { input.value = query; go(false); }
+  });
+
+  var start = asked();
+  if (location.search) history.replaceState(null, "", address(start || ""));
   if (start) { input.value = start; go(false); } else { input.focus(); }
 })();
