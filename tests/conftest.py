@@ -148,7 +148,7 @@ def browser():
 
 BUILDING_FIXTURES = {"demo", "origin", "school", "served", "built", "searching", "demo_editions", "preview", "macros_page",
                      "site", "item", "pages", "fake_ssh", "upload_here"}
-SERVER_MODULES = {"test_nginx", "test_deploy", "test_preview", "test_preview_problems"}
+SERVER_MODULES = {"test_nginx", "test_deploy", "test_preview", "test_preview_problems", "test_columns_served"}
 _STARTS_A_PROCESS = re.compile(r"\.build\(|\.run\(|subprocess\.|Popen|\blint\(|\binit\(|\bfindings\(|run_step\(|"
                                r"\bmake\b|serve\(|_cli\(|build_school\(")
 

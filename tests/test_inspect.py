@@ -48,7 +48,8 @@ def test_every_planted_item_is_reported_with_file_and_line(planted):
     assert code == 1 and data["passed"] is False
     assert where(data, "stale") == [("data/sections.yaml", 4), ("data/sections.yaml", 9), ("data/sections.yaml", 14),
                                     ("data/sections.yaml", 19), ("data/sections.yaml", 24), ("data/sections.yaml", 29)]
-    assert where(data, "empty") == [("data/columns.yaml", 17)]
+    # and the 通知公告 and 信息公开 sections, whose first items are of 2026
+    assert where(data, "empty") == [("data/columns.yaml", 17), ("data/sections.yaml", 34), ("data/sections.yaml", 39)]
     assert where(data, "personal") == [("data/instructors.yaml", 21), (NOTE, 14), (NOTE, 14)]
     assert where(data, "term") == [(NEWS, 12), (NEWS, 12)]
     assert where(data, "waiting") == [(WAITING, 9)]
@@ -90,7 +91,7 @@ def test_fewer_than_five_stale_sections_do_not_fail_the_site(tmp_path):
         "板块「教学培训」", "板块「科研咨政」", "板块「机关党建」"]
     text = project.run("-m", "macros", "inspect", "--today", "2025-10-31").stdout
     assert text.splitlines()[0] == "网站自查报告（按 2025-10-31 计算）"
-    assert text.splitlines()[-1] == "结论：通过，但有 3 个问题需要整改。"
+    assert text.splitlines()[-1] == "结论：通过，但有 5 个问题需要整改。"  # and 通知公告, 信息公开: empty until 2026
 
 
 def test_markdown_report_for_the_job_summary(planted, tmp_path):
@@ -137,7 +138,7 @@ def test_section_kinds_and_their_default_intervals(small):
     assert (teach.kind, teach.interval) == ("notice", 180)
     small.edit("data/sections.yaml", "kind: 公告类", "kind: 通知类")
     assert small.problems() == [
-        "data/sections.yaml 第 7 行，记录「teach」，字段「kind」：未知的板块类型「通知类」，应为 news（动态类）、notice（公告类） 之一"]
+        "data/sections.yaml 第 7 行，记录「teach」，字段「kind」：未知的板块类型「通知类」，应为 news（动态类）、notice（公告类）、disclosure（信息公开类） 之一"]
 
 
 def test_findings_are_sorted_by_the_problems_kind_not_their_wording(small, monkeypatch):

@@ -160,7 +160,7 @@ def test_generated_pages_are_reused_only_while_no_record_changed(small):
 def test_covers_are_resized_for_phones(demo):
     from PIL import Image
     index = demo.load()
-    covered = [n for n in index.news if n.cover]
+    covered = [n for n in index.news if n.cover and not n.video]  # a video item shows its player, the cover is its poster
     assert len(covered) >= 3
     for item in covered:
         html = page(demo.site, item.url)

@@ -182,12 +182,13 @@ def blocks(element) -> list[str]:
 
 def page_body(page_html: str):
     """The article of a built page: its title and the editor's text, without the site's
-    header line, cover, topics and previous/next links."""
+    header line, cover, video player, topics and previous/next links."""
     document = lhtml.fromstring(page_html)
     body = document.xpath("//article[contains(@class,'md-content__inner')]")[0]
     for element in body.xpath(".//*[contains(@class,'qc-meta') or contains(@class,'qc-pager') "
                               "or contains(@class,'qc-cover') or contains(@class,'qc-unpublished') "
-                              "or contains(@class,'qc-wechat-offer')]"):
+                              "or contains(@class,'qc-wechat-offer') or contains(@class,'qc-video')]"):
+        # a video is its poster and a link in the edition (tests/test_columns.py)
         element.drop_tree()
     return body
 

@@ -120,6 +120,8 @@ def prepare(site: Path, port: int, workdir: Path, **tls) -> list[str]:
     if not (Path(site) / "index.html").is_file():
         raise FileNotFoundError(f"{site}/index.html is missing: run `make build` first")
     (workdir / "nginx.conf").write_text(config(site, port, workdir, **tls), encoding="utf-8")
+    if not (workdir / "qcdx").exists():  # site.conf's `include qcdx/…` (as on the server: /etc/nginx/qcdx/)
+        (workdir / "qcdx").symlink_to(CONF)
     check = subprocess.run([*command(workdir)[:-2], "-t", "-q"], capture_output=True, text=True)
     if check.returncode:
         raise RuntimeError(f"nginx -t failed:\n{check.stderr}{(workdir / 'error.log').read_text(errors='replace') if (workdir / 'error.log').exists() else ''}")

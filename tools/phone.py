@@ -48,6 +48,8 @@ class PageType:
     name: str
     url: str
     link: str | None = None
+    marker: str | None = None  # with `link`: the first linked page whose HTML contains this
+
 
     @property
     def id(self) -> str:
@@ -70,8 +72,9 @@ class PageType:
         anchors.feed(page.read_text(encoding="utf-8"))
         for href in anchors.hrefs:
             target = urlparse(urljoin("http://site" + listing, href))
+            linked = site / unquote(target.path).strip("/") / "index.html"
             if target.netloc == "site" and re.fullmatch(self.link, target.path) and target.path != listing \
-                    and (site / unquote(target.path).strip("/") / "index.html").is_file():
+                    and linked.is_file() and (self.marker is None or self.marker in linked.read_text(encoding="utf-8")):
                 return target.path
         return None
 
@@ -102,6 +105,10 @@ PAGES: tuple[PageType, ...] = (
     PageType("statistics", "/stats/"),
     PageType("statistics year", "/stats/", r"/stats/\d{4}/"),
     PageType("search", "/search/"),
+    # issue 22: a notice with attachments, a video, a 信息公开 section (found by what they show)
+    PageType("attachments", "/news/", r"/news/\d{4}/[^/]+/", 'class="qc-attachments"'),
+    PageType("video", "/news/", r"/news/\d{4}/[^/]+/", 'class="qc-video"'),
+    PageType("disclosure", "/news/", r"/news/section/[^/]+/", 'qc-disclosure'),
 )
 _BY_NAME = {kind.name: kind for kind in PAGES}
 

@@ -37,6 +37,7 @@ from lxml import html as lhtml
 from markupsafe import Markup
 
 from ..content import models as m
+from ..output import media
 from ..output.render import rel, render_xml, zh_date
 from ..index.site import Site
 
@@ -84,7 +85,7 @@ def edition(site: Site, page: m.Page, html: str, site_url: str, site_name: str) 
         raise EditionError(f"{page.file or page.src}：只有新闻和学习笔记有公众号版")
     site_url = site_url.rstrip("/") + "/"
     base = urljoin(site_url, page.url)
-    body = lhtml.fragment_fromstring(html or "", create_parent="section")
+    body = lhtml.fragment_fromstring(_with_files(page, html or ""), create_parent="section")
     _clean(body)
     _images(body, base, site_url)
     references = _links(body, base)
@@ -101,6 +102,21 @@ def edition(site: Site, page: m.Page, html: str, site_url: str, site_name: str) 
     inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
     inlined = inliner.inline_fragment(str(fragment), STYLESHEET.read_text(encoding="utf-8"))
     return _unmarked(inlined)
+
+
+def _with_files(page: m.Page, html: str) -> str:
+    """A video becomes its poster and a link to the item on the site (WeChat plays only videos
+    uploaded to it), its transcript follows the text; attachments become links (listed under
+    参考链接 like every outside link)."""
+    video = getattr(page, "video", None)
+    if video is not None and video.poster_src:
+        html = str(render_xml("wechat/video.html", page=page, video=video, poster=rel(video.poster_src, page))) + html
+    if video is not None and video.file_src:
+        html += str(render_xml("pages/transcript.html", transcript=media.transcript(video)))
+    files = [a for a in getattr(page, "attachments", []) if a.src]
+    if files:
+        html += str(render_xml("wechat/attachments.html", attachments=[(a, rel(a.src, page)) for a in files]))
+    return html
 
 
 def _meta(site: Site, page: m.Page) -> list[str]:

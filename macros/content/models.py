@@ -206,9 +206,10 @@ class Record(BaseModel):
 
 # The inspection rules for government and party websites (《政府网站与政务新媒体检查指标》):
 # a news-type column with nothing new for two weeks, a notice-type one for six months, is stale
-SECTION_KINDS = {"news": "动态类", "notice": "公告类"}
-DEFAULT_UPDATE_DAYS = {"news": 14, "notice": 180}
-SectionKind = Annotated[Literal["news", "notice"], choice(SECTION_KINDS, "板块类型")]
+SECTION_KINDS = {"news": "动态类", "notice": "公告类", "disclosure": "信息公开类"}
+# 信息公开 (预决算公开): once a year
+DEFAULT_UPDATE_DAYS = {"news": 14, "notice": 180, "disclosure": 366}
+SectionKind = Annotated[Literal["news", "notice", "disclosure"], choice(SECTION_KINDS, "板块类型")]
 
 
 class Section(Record):
@@ -453,6 +454,11 @@ class NewsItem(Page):
     pinned: Flag = Field(False, description="置顶")
     cover_file: str = derived("封面图文件（绝对路径）", "")
     cover_in_text: bool = derived("正文里也用了封面图", False)
+    attachments: Annotated[list["Attachment"], BeforeValidator(to_attachments)] = Field(
+        default_factory=list, description="附件")
+    video: Optional["Video"] = Field(None, description="视频")
+    year: Optional[Year] = Field(None, description="所属年度（信息公开）")
+    file_links: list = derived("正文里链接的附件（目标，行号）", [])
 
     @property
     def cover_name(self) -> str:
@@ -693,3 +699,77 @@ class Filing(Record):
     @property
     def phone_uri(self) -> str:
         return "tel:" + re.sub(r"[^\d+]", "", self.phone)
+
+
+# --- attachments and video (news items' front matter) ---------------------------------
+
+# what a notice or a disclosure may attach: documents and archives, nothing a browser runs
+ATTACHMENT_TYPES = {".pdf": "PDF", ".docx": "DOCX", ".xlsx": "XLSX", ".doc": "DOC", ".xls": "XLS",
+                    ".ofd": "OFD", ".zip": "ZIP"}
+
+
+def to_attachments(value: Any) -> Any:
+    """`attachments: 附件/简章.pdf`, a list of paths, or a list of `{file: …, name: …}`."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list):
+        return [{"file": item} if isinstance(item, str) else item for item in value]
+    return value
+
+
+# a path to a file under docs/; a web address is refused by macros/content/attachments.py, which
+# reports it with the other files of the item (a validation error here would hide them)
+LocalFile = Annotated[str, Field(min_length=1)]
+
+
+class Attachment(Record):
+    """One file a news item offers for download: a path relative to the item's file (or, when it
+    starts with /, to docs/) and its Chinese name."""
+
+    file: LocalFile = Field(description="附件文件")
+    name: Optional[str] = Field(None, description="附件名称")
+    path: str = derived("文件（绝对路径）", "")
+    src: str = derived("文件（相对 docs 目录）", "")
+    size: int = derived("大小（字节）", 0)
+
+    @property
+    def type(self) -> str:
+        return ATTACHMENT_TYPES.get(_suffix(self.file), "")
+
+    @property
+    def title(self) -> str:
+        """The name shown: as written, or the file's own name without its type."""
+        return self.name or self.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+    @property
+    def size_label(self) -> str:
+        """218 KB, 1.4 MB: as Chinese sites print a file's size."""
+        if self.size >= 1024 * 1024:
+            return f"{self.size / 1024 / 1024:.1f} MB"
+        return f"{max(1, round(self.size / 1024))} KB"
+
+
+def _suffix(name: str) -> str:
+    base = name.rsplit("/", 1)[-1]
+    return "." + base.rsplit(".", 1)[-1].lower() if "." in base else ""
+
+
+class Video(Record):
+    """A video on the item's page (`video: {file: 视频/x.mp4, poster: 视频/x.jpg, captions: 视频/x.vtt}`):
+    a local MP4, a poster image and WebVTT captions are all required (无障碍: captions)."""
+
+    file: LocalFile = Field(description="视频文件（MP4）")
+    poster: LocalFile = Field(description="封面图（视频播放前显示）")
+    captions: LocalFile = Field(description="字幕文件（WebVTT）")
+    transcript: Optional[str] = Field(None, description="文字稿（不写时用字幕的文字）")
+    title: Optional[str] = Field(None, description="视频标题")
+    file_src: str = derived("视频（相对 docs 目录）", "")
+    poster_src: str = derived("封面图（相对 docs 目录）", "")
+    captions_src: str = derived("字幕（相对 docs 目录）", "")
+    poster_file: str = derived("封面图（绝对路径）", "")
+    cues: list = derived("字幕的文字", [])
+
+
+NewsItem.model_rebuild()

@@ -5,6 +5,7 @@ Used by the loader (`load.py`) and by the readers of the configuration file (`fi
 """
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,11 +130,22 @@ def _line_of(mapping: Mapping, loc: list[str]) -> int:
     return line
 
 
+def _nested(model: type[m.Record], name: str):
+    """The record model of a field that holds one (`video: {…}` → Video), or None."""
+    info = model.model_fields.get(name)
+    kinds = typing.get_args(info.annotation) if info else ()
+    return next((k for k in (info.annotation if info else None, *kinds)
+                 if isinstance(k, type) and issubclass(k, m.Record)), None)
+
+
 def _message(model: type[m.Record], detail: dict) -> str:
     kind = detail["type"]
     name = str(detail["loc"][0]) if detail["loc"] else ""
     label = model.label(name)
     given = shown(detail.get("input"))
+    if kind == "missing" and len(detail["loc"]) == 2 and _nested(model, name):  # video.captions
+        inner = str(detail["loc"][1])
+        return f"{label}缺少必填字段「{name}.{inner}」（{_nested(model, name).label(inner)}）"
     if kind == "missing":
         return f"缺少必填字段「{name}」（{label}）"
     if kind in ("string_type",):

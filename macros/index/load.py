@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from ..content import models as m
 from ..content import bulletin as bulletin_config
-from ..content import clock, filing, listing, pagecheck, publishing, screen, signoff
+from ..content import attachments, clock, filing, listing, pagecheck, publishing, screen, signoff
 from ..content import reportconfig
 from ..content.periods import PeriodError, parse as parse_period
 from ..content.problems import ContentError, closest, shown
@@ -85,6 +85,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
         if record.source == "repost" and not record.source_name:
             out.add(where.file, where.line_of("source"), record.title, "source_name",
                     "转载的新闻必须写明转载来源 source_name，例如 source_name: 人民日报")
+    _check_files(out, docs, news, data["sections"])
     for record, where in notes:
         refs.many(where, record, "topics", "topics", "专题")
     if "columns" not in out.unreadable:
@@ -286,6 +287,8 @@ def _page(root: Path, docs: Path, base: Path, folder: str, model: type[m.Page], 
                     record.cover_in_text = bool(record.cover_file) and Path(record.cover_file).name in body
                 if folder != "bulletins":
                     _check_file_date(out, record, where, path.name)
+                if folder == "news":
+                    record.file_links = attachments.links_in(body, _line)
     result = (record, where, out.problems)
     _PAGES[path] = (key, result)
     return result
@@ -354,6 +357,18 @@ def _check_cover(out: Collector, record: m.NewsItem, where: Where, path: Path) -
                 f"找不到封面图「{record.cover}」：请把图片放进 docs/ 里，并写相对于这条新闻的路径，例如 images/kaixue.jpg")
     else:
         record.cover_file = str(cover)
+
+
+def _check_files(out: Collector, docs: Path, news: list[tuple], sections: list[tuple]) -> None:
+    """Attachments and videos, on every load (macros/content/attachments.py); an item of a
+    信息公开 section must have its attachments (the tables it discloses)."""
+    disclosure = {s.id for s, _ in sections if s.kind == "disclosure"}
+    for record, where in news:
+        attachments.check(out, record, where, docs)
+        if record.section in disclosure and not record.attachments:
+            out.add(where.file, where.line_of("title"), record.title, "attachments",
+                    f"「{record.section}」是信息公开板块，每条都必须有附件（例如预算表、决算表的 PDF 或 XLS）："
+                    "请在页头写 attachments: [{file: 附件/2026年部门预算.pdf, name: 2026年部门预算}]")
 
 
 def _check_file_date(out: Collector, record: m.Page, where: Where, name: str) -> None:

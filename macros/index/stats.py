@@ -70,6 +70,10 @@ def news(site: Site, period: Period) -> dict:
             s: {src: sum(n.section == s and n.source == src for n in items) for src in SOURCES}
             for s in site.sections
         },
+        # files published with the items (附件: PDF, DOCX …), by type, in the order of models.ATTACHMENT_TYPES
+        "attachments": sum(len(n.attachments) for n in items),
+        "attachments_by_type": {t: sum(a.type == t for n in items for a in n.attachments)
+                                for t in m.ATTACHMENT_TYPES.values()},
     }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from . import render
+from . import pages, render
 from ..index import stats
 from ..content.pagecheck import Names
 from ..content.periods import PeriodError, parse
@@ -101,13 +101,42 @@ class Library:
         html = render.render_xml("key_figures.html", f=stats.figures(self.site, p), label=p.label)
         return Markup("\n".join(line for line in str(html).splitlines() if line.strip()))
 
+    # -- the home page of a school portal (图片新闻, 通知公告, 常用入口) -----------------------
+
+    def photo_news(self, count: int = 4) -> str:
+        """HTML: the newest items with a cover, as a grid of pictures (360 px variants, lazy)."""
+        photos = [(n, pages.cover_variants(n)[0]) for n in self.site.news if n.cover_file][:count]
+        return self._html("home_photos.html", photos=photos) if photos else Markup("")
+
+    def notice_list(self, count: int = 6) -> str:
+        """HTML: the newest items of the 公告类 and 信息公开类 sections, with their dates."""
+        kinds = ("notice", "disclosure")
+        sections = [s for s in self.site.sections.values() if s.kind in kinds]
+        items = [n for n in self.site.news if self.site.sections[n.section].kind in kinds][:count]
+        return self._html("home_notices.html", items=items, sections=sections) if items else Markup("")
+
+    def links_row(self, links=None) -> str:
+        """Markdown: the quick links of mkdocs.yml (`extra: quick_links:`, each `名称: 页面或网址`),
+        as links MkDocs checks."""
+        if not links:
+            return Markup("")
+        if not isinstance(links, dict) or not all(isinstance(v, str) and v for v in links.values()):
+            raise MacroError("mkdocs.yml 的 extra.quick_links 应写成「名称: 页面」的形式，"
+                             "例如 课程目录: courses/index.md，一行一个")
+        return self._render("home_links.md", links=[(str(k), "/" + v.lstrip("/") if v.endswith(".md") else v)
+                                                     for k, v in links.items()])
+
+    def _html(self, name: str, **values) -> Markup:
+        html = render.render_xml(name, site=self.site, here="index.md", **values)
+        return Markup("\n".join(line for line in str(html).splitlines() if line.strip()))
+
     def _render(self, name: str, **values) -> Markup:
         return render.render(name, site=self.site, **values)
 
     # -- registration ------------------------------------------------------------
 
     MACROS = ("figures", "period_label", "news_in", "news_list", "training_table", "research_list",
-              "latest_news", "columns_overview", "key_figures")
+              "latest_news", "columns_overview", "key_figures", "photo_news", "notice_list", "links_row")
 
     def macros(self) -> dict:
         return {name: getattr(self, name) for name in self.MACROS}
