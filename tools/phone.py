@@ -102,6 +102,10 @@ PAGES: tuple[PageType, ...] = (
     PageType("statistics", "/stats/"),
     PageType("statistics year", "/stats/", r"/stats/\d{4}/"),
     PageType("search", "/search/"),
+    PageType("leaders", "/about/leaders/"),
+    PageType("former leaders", "/about/former-leaders/"),
+    PageType("departments", "/about/departments/"),
+    PageType("privacy", "/privacy/"),
 )
 _BY_NAME = {kind.name: kind for kind in PAGES}
 

@@ -7,7 +7,8 @@ What counts, and what fails the site outright (单项否决):
 - an empty section or column (nothing published in it);
 - an item without a publish date (the loader refuses it: it can never be published);
 - a broken internal link or image in the Markdown sources;
-- a wrong official formulation (data/terms.yaml) or personal data: each fails the site.
+- a wrong official formulation (data/terms.yaml), personal data, or a leader named with a post he or
+  she did not hold on the item's day (`content/leaders.py`): each fails the site.
 
 Content problems that stop the build (`check`) are listed first: an unbuildable site fails too.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from . import freshness, review
 from ..index import load as loader
-from ..content import publishing, screen
+from ..content import leaders as names, publishing, screen
 from ..content import models as m
 from ..output.library import Library
 from ..content.problems import ContentError, Problem
@@ -40,6 +41,7 @@ KINDS = {  # kind → (title, whether each finding fails the site)
     "image": ("找不到的图片", False),
     "term": ("严重表述错误（单项否决）", True),
     "personal": ("公开了个人信息（单项否决）", True),
+    "leader": ("领导姓名与职务不符（单项否决）", True),
 }
 
 
@@ -73,6 +75,8 @@ class Inspection:
             reasons.append(f"严重表述错误 {len(self.of('term'))} 处")
         if self.of("personal"):
             reasons.append(f"公开了个人信息 {len(self.of('personal'))} 处")
+        if self.of("leader"):
+            reasons.append(f"领导姓名与职务不符 {len(self.of('leader'))} 处")
         return reasons
 
     @property
@@ -130,6 +134,12 @@ def inspect(root: Path, today: dt.date, docs_dir: str = "docs", extra_names=(),
     terms = loader._load_terms(out, root / screen.TERMS_FILE)  # its problems are among the content's
     drafts = {p.file for p in site.drafts()} if site else set()
     for p in screen.screen(root, root / docs_dir, terms, settings.public_numbers, today, drafts):
+        result.findings.append(Finding(p.kind, p.file, p.line, p.message))
+    leaders = [(r, None) for r in site.leaders] if site else loader._load_leaders(out, root)
+    instructors = [(r, None) for r in site.instructors.values()] if site else []
+    days = {p.file: p.date for p in site.by_src.values()} if site else {}
+    for p in names.check(root, root / docs_dir, loader.roster(root, config_file, leaders, instructors), days,
+                         today, drafts):
         result.findings.append(Finding(p.kind, p.file, p.line, p.message))
     if site is not None:
         result.findings += _sections(root, site) + _links(root, root / docs_dir, site)
