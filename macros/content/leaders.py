@@ -15,7 +15,9 @@ every planted misspelling found; tests/test_leaders.py):
   character (王蕾， for 王磊). So 「常务副校长主持会议」, 「副校长们」, 「副校长、教授」 are never read
   as names;
 - a post of another organisation is not ours: written right after 党校, 大学, 学院 … that is not
-  this school's own name (「云台县委党校常务副校长」), it is left alone;
+  this school's own name (「云台县委党校常务副校长」), it is left alone; the school's own names are
+  its site name, sponsor and organizer, and the short form it calls itself (市委党校 for
+  青川市委党校): the demo writes 「市委党校常务副校长林国栋」;
 - the name is right when it is a holder's on the item's day (a news item's or note's `date`,
   today for other pages): a former holder named in an item of their term is right; after 原, 前,
   时任, 首任, 历任 any holder up to that day is;
@@ -37,6 +39,7 @@ from . import models as m
 from .problems import Problem
 from .screen import published_text
 from .validate import Collector, Where
+from .yamlsrc import split_front_matter
 
 FILE = "data/leaders.yaml"
 KIND = "leader"
@@ -72,6 +75,9 @@ class Roster:
         for name in school_names:
             if name:
                 ours |= {name, name.removeprefix("中共")}
+                short = re.search(r"[市县区州省旗盟]委党校$", name)
+                if short:  # the school calls itself 市委党校: the name without its place
+                    ours.add(short.group(0))
         roster = cls(tuple(leaders), frozenset(names), tuple(sorted(ours, key=len, reverse=True)), posts)
         return roster
 
@@ -162,6 +168,7 @@ def check_text(text: str, file: str, day: dt.date, roster: Roster, markdown: boo
     if pattern is None:
         return []
     text = published_text(text, markdown)
+    body_at = len(text) - len(split_front_matter(text)[1]) if markdown else len(text) + 1
     problems = []
     for match in pattern.finditer(text):
         post = match.group(0)
@@ -190,7 +197,7 @@ def check_text(text: str, file: str, day: dt.date, roster: Roster, markdown: boo
             expected = f"{zh(day)}的{post}是{right}"
         else:
             expected = f"{zh(day)}的{post}有{right}"
-        problems.append(Problem(file, line, field="正文" if markdown else "", kind=KIND, message=(
+        problems.append(Problem(file, line, field="正文" if start >= body_at else "", kind=KIND, message=(
             f"领导姓名与职务不符：写的是「{written}」，{expected}（见 {FILE}），请核对姓名和职务")))
     return problems
 
