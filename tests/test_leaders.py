@@ -110,6 +110,12 @@ def test_leaders_and_departments_are_optional(small):
     assert site.leaders == [] and site.departments == {}
     generated = {g.src_uri for g in pages.generate(site, "/", "x")}
     assert not generated & {urls.LEADERS, urls.FORMER_LEADERS, urls.DEPARTMENTS}
+    # an emptied file (what `init` leaves) gives pages that say there is nothing yet
+    small.write("data/leaders.yaml", "# 学校领导\n")
+    small.write("data/departments.yaml", "# 内设机构\n")
+    generated = {g.src_uri: g.content for g in pages.generate(small.load(), "/", "x")}
+    assert "暂无现任领导的信息" in generated[urls.LEADERS] and "暂无历任领导的信息" in generated[urls.FORMER_LEADERS]
+    assert "暂无机构设置的信息" in generated[urls.DEPARTMENTS]
 
 
 # --- the pages -----------------------------------------------------------------------------

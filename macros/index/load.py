@@ -124,6 +124,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     return Site.build(
         today=today, publishing=settings, terms=terms.entries, bulletin=printing,
         leaders=[r for r, _ in leaders], privacy=rules,
+        overview=frozenset(name for name in ("leaders", "departments") if (root / "data" / f"{name}.yaml").is_file()),
         **{name: [r for r, _ in records] for name, records in data.items()},
         news=[r for r, _ in news], notes=[r for r, _ in notes], bulletins=[r for r, _ in bulletins],
     )

@@ -66,9 +66,11 @@ class Site:
     departments: dict[str, m.Department] = field(default_factory=dict)  # data/departments.yaml, in order
     leaders: list[m.Leader] = field(default_factory=list)  # data/leaders.yaml, by post as written, then start
     privacy: m.Privacy | None = None  # mkdocs.yml extra.privacy
+    overview: frozenset[str] = frozenset()  # "leaders", "departments": the data files the school keeps (pages)
 
     @classmethod
     def build(cls, *, today, publishing=None, terms=(), bulletin=None, departments=(), leaders=(), privacy=None,
+              overview=frozenset(),
               sections, columns, topics, courses, instructors, trainings, research,
               news, notes, bulletins) -> "Site":
         is_published = functools.partial(published, today=today)
@@ -85,7 +87,7 @@ class Site:
             unpublished=[p for p in [*news, *notes, *bulletins] if not is_published(p)],
             publishing=publishing or Publishing(), terms=tuple(terms), bulletin=bulletin or m.BulletinSettings(),
             departments=by_id(sorted(departments, key=lambda d: d.order if d.order is not None else 10**6)),
-            leaders=_by_post(leaders), privacy=privacy,
+            leaders=_by_post(leaders), privacy=privacy, overview=frozenset(overview),
         )
         for column in site.columns:
             site.notes_by_column[column] = []

@@ -58,7 +58,7 @@ def generate(site: Site, site_url: str, site_name: str) -> list[Generated]:
         for record in records.values()
     ), tuple(_fields(p) for p in [*site.news, *site.notes, *site.bulletins]),
         tuple(_fields(r) for r in [*site.departments.values(), *site.leaders]),
-        _fields(site.privacy) if site.privacy else None)
+        _fields(site.privacy) if site.privacy else None, site.overview)
     if _last[0] == inputs:
         return _last[1]
     pages = _generate(site, site_url, site_name)
@@ -96,16 +96,17 @@ def _generate(site: Site, site_url: str, site_name: str) -> list[Generated]:
 
 
 def about_pages(site: Site) -> list[Generated]:
-    """现任领导 and 历任领导 when data/leaders.yaml exists, 机构设置 when data/departments.yaml does."""
+    """现任领导 and 历任领导 when data/leaders.yaml exists, 机构设置 when data/departments.yaml does
+    (an empty file, as `init` leaves it, gives pages that say so, like an empty listing)."""
     out = []
-    if site.leaders:
+    if "leaders" in site.overview:
         current = site.current_leaders()
         out.append(Generated(urls.LEADERS, render(
             "pages/leaders.md", title="现任领导", site=site, leaders=current, indexed=True,
             description="、".join(f"{l.post}{l.name}" for l in current))))
         out.append(Generated(urls.FORMER_LEADERS, render(
             "pages/former_leaders.md", title="历任领导", site=site, posts=site.leaders_by_post(), indexed=True)))
-    if site.departments:
+    if "departments" in site.overview:
         departments = list(site.departments.values())
         out.append(Generated(urls.DEPARTMENTS, render(
             "pages/departments.md", title="机构设置", site=site, departments=departments, indexed=True,
