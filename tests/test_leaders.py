@@ -206,6 +206,12 @@ def test_drafts_and_internal_notes_are_not_checked_but_front_matter_is(school):
     assert problem.startswith(f"{NEWS} 第 6 行：领导姓名与职务不符")
 
 
+def test_the_reviewers_in_mkdocs_yml_are_checked_as_of_today(school):
+    school.append("mkdocs.yml", "  publishing: {reviewers: {second: 副校长 许慧敏, final: 常务副校长 林国东}}\n")
+    [problem] = leader_problems(school)
+    assert problem.startswith("mkdocs.yml 第 30 行：领导姓名与职务不符：写的是「常务副校长 林国东」，2026年11月23日的常务副校长是林国栋")
+
+
 def test_inspect_reports_it_as_a_veto(school):
     school.append(NEWS, "\n常务副校长林国东出席。\n")
     result = inspection.inspect(school.root, TODAY)
@@ -219,7 +225,7 @@ def _texts(root) -> list[tuple[str, str, dt.date]]:
     site = loader.load(root, TODAY)
     days = {p.file: p.date for p in site.by_src.values()}
     out = []
-    for path in sorted((root / "docs").rglob("*.md")) + sorted((root / "data").glob("*.yaml")):
+    for path in sorted((root / "docs").rglob("*.md")) + sorted((root / "data").glob("*.yaml")) + [root / "mkdocs.yml"]:
         file = path.relative_to(root).as_posix()
         if path.name not in ("leaders.yaml", "terms.yaml"):
             out.append((file, path.read_text(encoding="utf-8"), days.get(file, TODAY)))

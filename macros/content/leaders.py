@@ -24,7 +24,8 @@ every planted misspelling found; tests/test_leaders.py):
 - a day before the first record of the post, or when nobody held it, is not checked (nothing to
   compare with).
 
-Knows nothing of MkDocs; reads files like `screen.py` (internal blocks blanked, drafts skipped).
+Knows nothing of MkDocs; reads files like `screen.py` (internal blocks blanked, drafts skipped),
+and the configuration file too (its reviewers, 终审 常务副校长 林国栋, as of the build day).
 """
 from __future__ import annotations
 
@@ -206,15 +207,17 @@ _CACHE: dict[Path, tuple] = {}  # path → ((mtime, size, roster, day), problems
 
 
 def check(root: Path, docs: Path, roster: Roster, days: dict[str, dt.date], today: dt.date,
-          skip: set[str] = frozenset(), markdown: list[listing.Entry] | None = None) -> list[Problem]:
-    """Every published page under docs/ and every data file but leaders.yaml and terms.yaml;
-    `days`: a dated record's file (relative to the root) → its date (others: today)."""
+          skip: set[str] = frozenset(), markdown: list[listing.Entry] | None = None,
+          config_file: str = "mkdocs.yml") -> list[Problem]:
+    """Every published page under docs/, every data file but leaders.yaml and terms.yaml, and the
+    configuration file (its reviewers: 终审 常务副校长 林国栋); `days`: a dated record's file
+    (relative to the root) → its date (others: today)."""
     if roster.pattern is None:
         return []
     if markdown is None:
         markdown = listing.markdown_files(docs)
     data = []
-    for path in sorted((root / "data").glob("*.y*ml")):
+    for path in [*sorted((root / "data").glob("*.y*ml")), root / config_file]:
         if path.is_symlink() or not path.is_file() or path.name in ("leaders.yaml", "terms.yaml"):
             continue
         stat = path.stat()

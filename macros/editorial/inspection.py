@@ -139,7 +139,7 @@ def inspect(root: Path, today: dt.date, docs_dir: str = "docs", extra_names=(),
     instructors = [(r, None) for r in site.instructors.values()] if site else []
     days = {p.file: p.date for p in site.by_src.values()} if site else {}
     for p in names.check(root, root / docs_dir, loader.roster(root, config_file, leaders, instructors), days,
-                         today, drafts):
+                         today, drafts, config_file=config_file):
         result.findings.append(Finding(p.kind, p.file, p.line, p.message))
     if site is not None:
         result.findings += _sections(root, site) + _links(root, root / docs_dir, site)

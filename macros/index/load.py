@@ -110,7 +110,8 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
         out.problems += screen.screen(root, docs, terms, settings.public_numbers, today, drafts, markdown)
         out.problems += roster_check.check(
             root, docs, roster(root, config_file, leaders, data["instructors"]),
-            {where.file: record.date for record, where in news + notes + bulletins}, today, drafts, markdown)
+            {where.file: record.date for record, where in news + notes + bulletins}, today, drafts, markdown,
+            config_file)
     rules = None
     if (root / config_file).is_file():  # a site, not a bare data folder: its footer must be complete
         out.problems += filing.read(root, config_file, docs_dir, today)[1]
