@@ -220,6 +220,14 @@ def test_inspect_reports_it_as_a_veto(school):
     assert "领导姓名与职务不符 1 处" in result.vetoes
 
 
+def test_inspect_counts_an_empty_overview_page_as_an_empty_column(small):
+    small.write("data/leaders.yaml", "# 学校领导\n")
+    small.write("data/departments.yaml", "- id: office\n  name: 办公室\n")
+    empty = [(f.file, f.message[:13]) for f in inspection.inspect(small.root, TODAY).of("empty")]
+    assert ("data/leaders.yaml", "学校概况的“现任领导”一页") in empty
+    assert not [f for f in empty if f[0] == "data/departments.yaml"]
+
+
 def _texts(root) -> list[tuple[str, str, dt.date]]:
     """Every text the check reads in a fixture school, with its day (as the loader gives it)."""
     site = loader.load(root, TODAY)

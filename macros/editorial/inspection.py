@@ -142,7 +142,7 @@ def inspect(root: Path, today: dt.date, docs_dir: str = "docs", extra_names=(),
                          today, drafts, config_file=config_file):
         result.findings.append(Finding(p.kind, p.file, p.line, p.message))
     if site is not None:
-        result.findings += _sections(root, site) + _links(root, root / docs_dir, site)
+        result.findings += _sections(root, site) + _overview(site) + _links(root, root / docs_dir, site)
         result.findings += [Finding("waiting", p.file, review.line_of_review(root, p), review.pending(site, p))
                             for p in review.waiting(site)]
     order = list(KINDS)
@@ -183,6 +183,18 @@ def _sections(root: Path, site: Site) -> list[Finding]:
             found.append(Finding("empty", "data/columns.yaml", _id_line(columns, column.id),
                                  f"专栏「{column.name}」（{column.id}）还没有发布过笔记：空白栏目在检查中算作问题，"
                                  "请发布内容，或在 data/columns.yaml 中删去这个专栏"))
+    return found
+
+
+def _overview(site: Site) -> list[Finding]:
+    """学校概况's generated pages with nothing on them (an emptied data file, as `init` leaves it)."""
+    found = []
+    if "leaders" in site.overview and not site.current_leaders():
+        found.append(Finding("empty", "data/leaders.yaml", 0, "学校概况的“现任领导”一页还没有内容：空白栏目在检查中算作问题，"
+                                                              "请在 data/leaders.yaml 中写上学校领导（编辑指南“学校概况”一节）"))
+    if "departments" in site.overview and not site.departments:
+        found.append(Finding("empty", "data/departments.yaml", 0, "学校概况的“机构设置”一页还没有内容：空白栏目在检查中算作问题，"
+                                                                  "请在 data/departments.yaml 中写上内设机构（编辑指南“学校概况”一节）"))
     return found
 
 
