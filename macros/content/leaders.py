@@ -25,7 +25,7 @@ every planted misspelling found; tests/test_leaders.py):
   compare with).
 
 Knows nothing of MkDocs; reads files like `screen.py` (internal blocks blanked, drafts skipped),
-and the configuration file too (its reviewers, 终审 常务副校长 林国栋, as of the build day).
+and the configuration file too (as of the build day).
 """
 from __future__ import annotations
 
@@ -210,8 +210,8 @@ def check(root: Path, docs: Path, roster: Roster, days: dict[str, dt.date], toda
           skip: set[str] = frozenset(), markdown: list[listing.Entry] | None = None,
           config_file: str = "mkdocs.yml") -> list[Problem]:
     """Every published page under docs/, every data file but leaders.yaml and terms.yaml, and the
-    configuration file (its reviewers: 终审 常务副校长 林国栋); `days`: a dated record's file
-    (relative to the root) → its date (others: today)."""
+    configuration file; `days`: a dated record's file (relative to the root) → its date (others:
+    today)."""
     if roster.pattern is None:
         return []
     if markdown is None:
