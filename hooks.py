@@ -18,7 +18,7 @@ from macros.channels import wechat
 from macros.engine.state import STATE
 from macros.engine.mkdocs_adapter import (Fragments, compiled_templates, content_problems, converting, current_site,
                                    escape_macro_output, escape_meta, filing_of, keep_going_on_macro_errors,
-                                   move_file, nav_key, published_site_url, render_problems, set_preview,
+                                   move_file, nav_key, privacy_of, published_site_url, render_problems, set_preview,
                                    share_card, watch_content, watch_natively)
 
 state = STATE  # everything one event leaves for the next (macros/engine/state.py)
@@ -126,6 +126,7 @@ def on_nav(nav, config, files):
 
 def on_env(env, config, files):
     env.globals["filing"] = filing_of(config)  # the footer of every page (partials/copyright.html)
+    env.globals["privacy"] = privacy_of(config)  # its link to the 个人信息处理规则 (/privacy/)
     env.globals["fragment"] = Fragments()  # the tabs and nav, once per key (overrides/main.html)
     if state.serving:
         env.bytecode_cache = compiled_templates()

@@ -73,7 +73,8 @@ def test_init_makes_an_empty_school_that_checks_and_builds(demo_copy):
     after = text.splitlines()
     changed = {re.match(r"^\s*([\w-]+):", line)[1] for line in set(before) ^ set(after)}
     assert changed == {"site_name", "site_url", "site_description", "copyright", "sponsor", "organizer", "address",
-                       "phone", "icp", "police", "site_code", "conac_logo", "reviewers", "public_numbers"}
+                       "phone", "icp", "police", "site_code", "conac_logo", "reviewers", "public_numbers",
+                       "handler", "contact"}
     assert [line for line in before if line.lstrip().startswith("#")] == [line for line in after if line.lstrip().startswith("#")]
     assert "    icp: 滇ICP备20240517号-2            # ICP备案号（工信部，beian.miit.gov.cn）" in after
     assert '    site_code: "5301000012"             # 网站标识码（10 位）' in after
@@ -98,7 +99,7 @@ def test_init_makes_an_empty_school_that_checks_and_builds(demo_copy):
     assert demo_copy.path("docs/news").is_dir() and demo_copy.path("docs/notes/theory-notes").is_dir()
     for name in ("terms.yaml", "topics.yaml"):
         assert demo_copy.path(f"data/{name}").read_bytes() == (DEMO / "data" / name).read_bytes()
-    for name in ("courses", "instructors", "trainings", "research"):
+    for name in ("courses", "instructors", "trainings", "research", "departments", "leaders"):
         data = demo_copy.path(f"data/{name}.yaml").read_text(encoding="utf-8")
         assert yaml.safe_load(data) is None and data.startswith("# ")  # the fields' explanations kept
     site = demo_copy.load()

@@ -116,7 +116,7 @@ def test_steps_with_dates_and_mistakes(small):
 def test_the_rule_itself_is_checked(small):
     small.append("mkdocs.yml", "  publishing:\n    review_required: 也许\n")
     assert small.problems() == [
-        "mkdocs.yml 第 30 行，字段「review_required」：是否要求三审后才发布应为 true（是）或 false（否），写的是「也许」"]
+        "mkdocs.yml 第 31 行，字段「review_required」：是否要求三审后才发布应为 true（是）或 false（否），写的是「也许」"]
 
 
 def test_review_model_lists_missing_steps_in_order():

@@ -79,7 +79,7 @@ def test_one_person_cannot_sign_two_steps(reviewed):
 def test_the_lists_are_names_not_roles(reviewed):
     reviewed.edit("mkdocs.yml", "final: [李四]", "final: 分管校领导 李四")
     assert reviewed.problems() == [
-        "mkdocs.yml 第 31 行，字段「reviewers.final.0」：「分管校领导 李四」不是一个姓名：每一步写能签发的人的姓名名单，"
+        "mkdocs.yml 第 32 行，字段「reviewers.final.0」：「分管校领导 李四」不是一个姓名：每一步写能签发的人的姓名名单，"
         "例如 [许慧敏] 或 [许慧敏, 林国栋]，不写职务，几个人用逗号隔开写在方括号里"]
     reviewed.edit("mkdocs.yml", "final: 分管校领导 李四", "final: 李四")  # one name needs no brackets
     assert reviewed.load().publishing.reviewers["final"] == ("李四",)
@@ -88,9 +88,9 @@ def test_the_lists_are_names_not_roles(reviewed):
 def test_placeholders_left_by_init_are_not_reviewers(reviewed):
     reviewed.edit("mkdocs.yml", "second: [王五, 钱七], final: [李四]", "second: [请填写复审人姓名]")
     assert reviewed.problems() == [
-        "mkdocs.yml 第 31 行，字段「reviewers.final」：要求三审（review_required: true），但还没有写可以终审的人的姓名："
+        "mkdocs.yml 第 32 行，字段「reviewers.final」：要求三审（review_required: true），但还没有写可以终审的人的姓名："
         "在 reviewers 里写 final: [姓名]，几个人用逗号隔开",
-        "mkdocs.yml 第 31 行，字段「reviewers.second」：要求三审（review_required: true），但还没有写可以复审的人的姓名"
+        "mkdocs.yml 第 32 行，字段「reviewers.second」：要求三审（review_required: true），但还没有写可以复审的人的姓名"
         "（现在写的是「请填写复审人姓名」）：在 reviewers 里写 second: [姓名]，几个人用逗号隔开",
     ]
 

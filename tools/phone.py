@@ -109,6 +109,10 @@ PAGES: tuple[PageType, ...] = (
     PageType("attachments", "/news/", r"/news/\d{4}/[^/]+/", 'class="qc-attachments"'),
     PageType("video", "/news/", r"/news/\d{4}/[^/]+/", 'class="qc-video"'),
     PageType("disclosure", "/news/", r"/news/section/[^/]+/", 'qc-disclosure'),
+    PageType("leaders", "/about/leaders/"),
+    PageType("former leaders", "/about/former-leaders/"),
+    PageType("departments", "/about/departments/"),
+    PageType("privacy", "/privacy/"),
 )
 _BY_NAME = {kind.name: kind for kind in PAGES}
 

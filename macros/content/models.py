@@ -459,6 +459,8 @@ class NewsItem(Page):
     video: Optional["Video"] = Field(None, description="视频")
     year: Optional[Year] = Field(None, description="所属年度（信息公开）")
     file_links: list = derived("正文里链接的附件（目标，行号）", [])
+    department: Optional[str] = Field(None, description="信息来源（处室）")
+    photographer: Optional[str] = Field(None, description="摄影")
 
     @property
     def cover_name(self) -> str:
@@ -773,3 +775,99 @@ class Video(Record):
 
 
 NewsItem.model_rebuild()
+# --- data/leaders.yaml, data/departments.yaml: 学校概况 ---------------------------------
+
+# Posts several people hold at once: the deputies (副校长, 副院长 …, but not 常务副校长, one
+# person) and the members of the school's committee (校务委员). Every other post has one holder.
+def shared_post(post: str) -> bool:
+    return post.startswith("副") or "委员" in post
+
+
+# 2 to 4 Han characters, or a name with a middle dot (少数民族姓名: 阿依·买买提)
+_PERSON = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]+·[\u4e00-\u9fff]+$")
+
+
+def _person(value: Any) -> Any:
+    text = re.sub(r"[ \u3000]+", "", value) if isinstance(value, str) else value
+    if isinstance(text, str) and _PERSON.match(text):
+        return text
+    raise PydanticCustomError(
+        "bad_person", "姓名「{value}」应为 2 到 4 个汉字（少数民族姓名可用「·」分隔），不带职务或空格，例如 林国栋",
+        {"value": shown(value)})
+
+
+Person = Annotated[str, BeforeValidator(_person)]
+
+
+class Leader(Record):
+    """One person in one post (现任领导, 历任领导), `data/leaders.yaml`. A past holder is kept with
+    the day the term ended; the current holders have no `end`."""
+
+    post: Text = Field(description="职务")
+    name: Person = Field(description="姓名")
+    duties: str = Field("", description="分工")
+    start: Day = Field(description="任职日期")
+    end: Optional[Day] = Field(None, description="离任日期")
+    note: str = Field("", description="说明（如「兼」「挂职」）")
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: Optional[dt.date], info: ValidationInfo) -> Optional[dt.date]:
+        start = info.data.get("start")
+        if value and start and value < start:
+            raise PydanticCustomError(
+                "bad_range", "离任日期 {end} 早于任职日期 {start}，应不早于任职日期",
+                {"end": value.isoformat(), "start": start.isoformat()})
+        return value
+
+    def holds(self, day: dt.date) -> bool:
+        """In the post on `day` (the day of leaving counts as the successor's)."""
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+def _telephone(value: Any) -> str:
+    """A landline as schools print it: 0899-6612301, (0899)6612301, 6612301, several with 、."""
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    parts = [p.strip() for p in re.split(r"[、,，;；/]", text)] if text else []
+    if parts and all(re.fullmatch(r"(?:0\d{2,3}-|[(（]0\d{2,3}[)）])?\d{7,8}(?:-\d{1,5})?|1[3-9]\d{9}", p) for p in parts):
+        return "、".join(parts)
+    raise PydanticCustomError(
+        "bad_phone", "电话「{value}」格式不对，应写成 0899-6612301 这样的号码（区号-号码，分机可写 -801）；"
+        "几个号码用「、」隔开", {"value": shown(value)})
+
+
+class Department(Record):
+    """A department of the school (机构设置), `data/departments.yaml`, in the order written or by `order`."""
+
+    id: Id = Field(description="编号")
+    name: Text = Field(description="机构名称")
+    duties: str = Field("", description="主要职责")
+    telephone: Optional[Annotated[str, BeforeValidator(_telephone)]] = Field(None, description="电话")
+    order: Optional[int] = Field(None, description="排列顺序")
+
+    @property
+    def telephone_uris(self) -> list[tuple[str, str]]:
+        """(number as written, tel: link without the extension) for each number."""
+        numbers = (self.telephone or "").split("、") if self.telephone else []
+        return [(n, "tel:" + re.sub(r"\D", "", re.sub(r"(\d{7,8})-\d{1,5}$", r"\1", n))) for n in numbers]
+
+
+# --- mkdocs.yml: extra.privacy, the 个人信息处理规则 ---------------------------------------
+
+# what nginx writes of each request (deploy/nginx: the access log), named for readers
+LOGGED = ("访问者的 IP 地址", "访问时间", "访问的页面地址（不含网址中问号后的部分）", "从哪个网页链接过来（来源网页的地址）",
+          "浏览器的类型和版本（User-Agent）", "服务器的应答结果和传输的数据量")
+
+
+class Privacy(Record):
+    """The site's 个人信息处理规则 (mkdocs.yml, `extra: privacy:`), published at /privacy/ and linked
+    from every footer (网络数据安全管理条例, in force 2025-01-01)."""
+
+    handler: Text = Field(description="个人信息处理者（负责的单位或部门）")
+    contact: Text = Field(description="联系方式（电话或邮箱）")
+    purpose: Text = Field(description="处理目的")
+    log_days: int = Field(gt=0, le=3650, description="服务器日志保存天数")
+    collected: Refs = Field(default_factory=lambda: list(LOGGED), description="收集的信息")
+    requests: str = Field("", description="查阅、复制、更正、删除的办法")
+    reply_days: int = Field(15, gt=0, le=60, description="答复期限（工作日）")
+    updated: Optional[Day] = Field(None, description="更新日期")

@@ -63,6 +63,7 @@ class PublishingConfig(m.Record):
     review_required: m.Flag = Field(False, description="是否要求三审后才发布")
     reviewers: Reviewers = Field(default_factory=Reviewers, description="审核人")
     public_numbers: m.Refs = Field(default_factory=list, description="学校公开的电话号码")
+    show_review: m.Flag = Field(False, description="文末显示编辑、审核、签发")
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Publishing:
     reviewers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # step → who may sign it
     public_numbers: frozenset[str] = frozenset()  # digits only
     line: int = 0  # of `reviewers:` (else `publishing:`) in the configuration file, for problems about them
+    show_review: bool = False  # 编辑 / 审核 / 签发 printed under each article
 
 
 def digits(text: str) -> str:
@@ -94,4 +96,4 @@ def read(root: Path, out, config_file: str = CONFIG) -> Publishing:
         return Publishing()
     reviewers = {step: tuple(who) for step, who in config.reviewers.model_dump().items() if who}
     return Publishing(config.review_required, reviewers, frozenset(digits(n) for n in config.public_numbers),
-                      section.lines.get("reviewers", line))
+                      section.lines.get("reviewers", line), config.show_review)

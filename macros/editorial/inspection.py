@@ -7,7 +7,8 @@ What counts, and what fails the site outright (单项否决):
 - an empty section or column (nothing published in it);
 - an item without a publish date (the loader refuses it: it can never be published);
 - a broken internal link or image in the Markdown sources;
-- a wrong official formulation (data/terms.yaml) or personal data: each fails the site.
+- a wrong official formulation (data/terms.yaml), personal data, or a leader named with a post he or
+  she did not hold on the item's day (`content/leaders.py`): each fails the site.
 
 Content problems that stop the build (`check`) are listed first: an unbuildable site fails too.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from . import freshness, review
 from ..index import load as loader
-from ..content import publishing, screen
+from ..content import leaders as names, publishing, screen
 from ..content import models as m
 from ..output.library import Library
 from ..content.problems import ContentError, Problem
@@ -40,6 +41,7 @@ KINDS = {  # kind → (title, whether each finding fails the site)
     "image": ("找不到的图片", False),
     "term": ("严重表述错误（单项否决）", True),
     "personal": ("公开了个人信息（单项否决）", True),
+    "leader": ("领导姓名与职务不符（单项否决）", True),
 }
 
 
@@ -73,6 +75,8 @@ class Inspection:
             reasons.append(f"严重表述错误 {len(self.of('term'))} 处")
         if self.of("personal"):
             reasons.append(f"公开了个人信息 {len(self.of('personal'))} 处")
+        if self.of("leader"):
+            reasons.append(f"领导姓名与职务不符 {len(self.of('leader'))} 处")
         return reasons
 
     @property
@@ -131,8 +135,14 @@ def inspect(root: Path, today: dt.date, docs_dir: str = "docs", extra_names=(),
     drafts = {p.file for p in site.drafts()} if site else set()
     for p in screen.screen(root, root / docs_dir, terms, settings.public_numbers, today, drafts):
         result.findings.append(Finding(p.kind, p.file, p.line, p.message))
+    leaders = [(r, None) for r in site.leaders] if site else loader._load_leaders(out, root)
+    instructors = [(r, None) for r in site.instructors.values()] if site else []
+    days = {p.file: p.date for p in site.by_src.values()} if site else {}
+    for p in names.check(root, root / docs_dir, loader.roster(root, config_file, leaders, instructors), days,
+                         today, drafts, config_file=config_file):
+        result.findings.append(Finding(p.kind, p.file, p.line, p.message))
     if site is not None:
-        result.findings += _sections(root, site) + _links(root, root / docs_dir, site)
+        result.findings += _sections(root, site) + _overview(site) + _links(root, root / docs_dir, site)
         result.findings += [Finding("waiting", p.file, review.line_of_review(root, p), review.pending(site, p))
                             for p in review.waiting(site)]
     order = list(KINDS)
@@ -173,6 +183,18 @@ def _sections(root: Path, site: Site) -> list[Finding]:
             found.append(Finding("empty", "data/columns.yaml", _id_line(columns, column.id),
                                  f"专栏「{column.name}」（{column.id}）还没有发布过笔记：空白栏目在检查中算作问题，"
                                  "请发布内容，或在 data/columns.yaml 中删去这个专栏"))
+    return found
+
+
+def _overview(site: Site) -> list[Finding]:
+    """学校概况's generated pages with nothing on them (an emptied data file, as `init` leaves it)."""
+    found = []
+    if "leaders" in site.overview and not site.current_leaders():
+        found.append(Finding("empty", "data/leaders.yaml", 0, "学校概况的“现任领导”一页还没有内容：空白栏目在检查中算作问题，"
+                                                              "请在 data/leaders.yaml 中写上学校领导（编辑指南“学校概况”一节）"))
+    if "departments" in site.overview and not site.departments:
+        found.append(Finding("empty", "data/departments.yaml", 0, "学校概况的“机构设置”一页还没有内容：空白栏目在检查中算作问题，"
+                                                                  "请在 data/departments.yaml 中写上内设机构（编辑指南“学校概况”一节）"))
     return found
 
 

@@ -72,7 +72,7 @@ QUESTIONS = (
 GENERIC_SECTIONS = [("school-news", "学校要闻"), ("teaching", "教学培训"), ("research", "科研咨政"),
                     ("party-building", "机关党建")]
 GENERIC_COLUMNS = [("theory-notes", "理论学习笔记", "办公室")]
-EMPTIED_DATA = ("courses", "instructors", "trainings", "research")
+EMPTIED_DATA = ("courses", "instructors", "trainings", "research", "departments")
 DEMO_DOCS = ("news", "notes", "bulletins", "about")  # the demo's content folders, emptied
 
 
@@ -129,12 +129,12 @@ class Done:
         removed = "、".join(f"{folder}/ {n} 个文件" for folder, n in self.removed.items() if n) or "无"
         return "\n".join([
             f"已建立「{answers.name}」的网站（{answers.url}）：",
-            "  mkdocs.yml：网站名称、网址、简介、版权、页脚备案信息和审核人已改为本校的，注释和其他设置未动；",
+            "  mkdocs.yml：网站名称、网址、简介、版权、页脚备案信息、审核人和个人信息处理规则的处理者已改为本校的，注释和其他设置未动；",
             f"  docs/：删除了演示内容（{removed}），留下首页、学校概况、联系我们三页；",
-            "  data/：新闻板块和学习笔记专栏换成了本校的，课程、师资、培训班次、科研课题清空，专题和表述规范（terms.yaml）保留；",
+            "  data/：新闻板块和学习笔记专栏换成了本校的，课程、师资、培训班次、科研课题、学校领导、内设机构清空，专题和表述规范（terms.yaml）保留；",
             f"  分享卡片 docs/assets/share-card.png：{self.card}。",
             "下一步：",
-            "  1. 修改 docs/about/index.md（学校概况）和 docs/about/contact.md（联系我们）；",
+            "  1. 修改 docs/about/index.md（学校概况）和 docs/about/contact.md（联系我们），在 data/leaders.yaml 和 data/departments.yaml 里写上学校领导和内设机构（编辑指南“学校概况”一节，EDITING.md#overview）；",
             "  2. mkdocs.yml 里 extra.publishing 的审核人（reviewers）写上可以复审、终审的人的姓名（初审由各板块、专栏的责任编辑签发，也可另列名单）；党政机关网站标识见编辑指南“页脚的备案信息”一节（EDITING.md#filing）；",
             "  3. 运行 .venv/bin/python -m macros check 检查，再运行 make build 生成网站。",
         ])
@@ -298,6 +298,9 @@ def _write_config(path: Path, answers: Answers, logo: str | None) -> None:
         ids = ", ".join(sid for sid, _ in (answers.sections or GENERIC_SECTIONS))
         for name, value in (("概况类", ""), ("政务动态", ids), ("信息公开目录", "")):
             _set(lines, ("extra", "report", "classes"), name, f"[{value}]", raw=True)
+    if _block(lines, ("extra", "privacy")):  # the 个人信息处理规则: the school's office, its telephone
+        _set(lines, ("extra", "privacy"), "handler", f"{answers.sponsor}办公室")
+        _set(lines, ("extra", "privacy"), "contact", answers.phone)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -396,6 +399,9 @@ def _write_data(data: Path, sections, columns, today: dt.date) -> None:
     for name in EMPTIED_DATA:
         path = data / f"{name}.yaml"
         _write(path, _header(path) + "# （还没有内容：按上面的说明，每条以「- id:」开头写在下面）\n")
+    path = data / "leaders.yaml"  # 学校概况: the demo's leaders are fictional people
+    if path.is_file():
+        _write(path, _header(path) + "# （还没有内容：按上面的说明，每人每个职务以「- post:」开头写在下面）\n")
 
 
 def _share_card(target: Path, answers: Answers) -> str:

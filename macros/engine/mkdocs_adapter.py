@@ -309,6 +309,14 @@ def filing_of(config):
     return read(root, Path(config.config_file_path).name, _inside(root, config.docs_dir, "docs_dir"))[0]
 
 
+def privacy_of(config):
+    """The 个人信息处理规则 (mkdocs.yml extra.privacy), for the footer's link; None if missing (the
+    build has stopped already then)."""
+    from ..content.privacy import read
+
+    return read(Path(config.config_file_path).parent, Path(config.config_file_path).name)[0]
+
+
 class _CompiledTemplates(jinja2.BytecodeCache):
     """The theme's templates compiled once per `make serve`, not again on every save: MkDocs
     makes a new Jinja environment for each rebuild, and compiling Material's templates took

@@ -18,6 +18,7 @@ from ..content import models as m
 from ..content import bulletin as bulletin_config
 from ..content import attachments, clock, filing, listing, pagecheck, publishing, screen, signoff
 from ..content import reportconfig
+from ..content import config as configuration, leaders as roster_check, privacy
 from ..content.periods import PeriodError, parse as parse_period
 from ..content.problems import ContentError, closest, shown
 from .site import Site
@@ -33,7 +34,9 @@ DATA_FILES: dict[str, tuple[type[m.Record], str]] = {
     "instructors": (m.Instructor, "师资"),
     "trainings": (m.Training, "培训班次"),
     "research": (m.Research, "科研课题"),
+    "departments": (m.Department, "机构"),
 }
+LEADERS_FILE = "data/leaders.yaml"  # records without ids: one person in one post each
 
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
 _SLUG_NAME = re.compile(r"^([a-z0-9][a-z0-9-]*)\.md$")
@@ -63,6 +66,7 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     terms = _load_terms(out, root / screen.TERMS_FILE)
     data = {name: _load_data(out, root / "data" / f"{name}.yaml", model, what, name, refused)
             for name, (model, what) in DATA_FILES.items()}
+    leaders = _load_leaders(out, root, refused)
     _check_data_names(out, root / "data")
     news = _load_pages(out, docs, "news", m.NewsItem, markdown)
     notes = _load_pages(out, docs, "notes", m.Note, markdown)
@@ -82,6 +86,8 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     for record, where in news:
         refs.one(where, record, "section", "sections", "板块")
         refs.many(where, record, "topics", "topics", "专题")
+        if record.department and data["departments"]:  # 信息来源: a department of data/departments.yaml
+            refs.one(where, record, "department", "departments", "信息来源（处室）")
         if record.source == "repost" and not record.source_name:
             out.add(where.file, where.line_of("source"), record.title, "source_name",
                     "转载的新闻必须写明转载来源 source_name，例如 source_name: 人民日报")
@@ -103,8 +109,15 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
     if screening:
         drafts = {where.file for record, where in news + notes + bulletins if record.draft}
         out.problems += screen.screen(root, docs, terms, settings.public_numbers, today, drafts, markdown)
+        out.problems += roster_check.check(
+            root, docs, roster(root, config_file, leaders, data["instructors"]),
+            {where.file: record.date for record, where in news + notes + bulletins}, today, drafts, markdown,
+            config_file)
+    rules = None
     if (root / config_file).is_file():  # a site, not a bare data folder: its footer must be complete
         out.problems += filing.read(root, config_file, docs_dir, today)[1]
+        rules, found = privacy.read(root, config_file)  # and its 个人信息处理规则 published
+        out.problems += found
     if "sections" not in out.unreadable:  # the 年度报表's classes name sections (extra.report)
         out.problems += reportconfig.read(root, config_file, {s.id: s.name for s, _ in data["sections"]})[1]
 
@@ -112,6 +125,8 @@ def load(root: Path | str, today: dt.date | None = None, docs_dir: str = "docs",
         raise ContentError(sorted(set(out.problems)))
     return Site.build(
         today=today, publishing=settings, terms=terms.entries, bulletin=printing,
+        leaders=[r for r, _ in leaders], privacy=rules,
+        overview=frozenset(name for name in ("leaders", "departments") if (root / "data" / f"{name}.yaml").is_file()),
         **{name: [r for r, _ in records] for name, records in data.items()},
         news=[r for r, _ in news], notes=[r for r, _ in notes], bulletins=[r for r, _ in bulletins],
     )
@@ -204,6 +219,29 @@ def _load_terms(out: Collector, path: Path) -> screen.Terms:
     return screen.Terms(tuple(term for term, _ in entries))
 
 
+def _load_leaders(out: Collector, root: Path, refused: set[Path] = frozenset()) -> list[tuple]:
+    """data/leaders.yaml (optional): each record valid, and one holder at a time per post."""
+    path = root / LEADERS_FILE
+    if path in refused or not path.is_file():
+        return []
+    records = _load_list(out, path, m.Leader, "领导任职")
+    roster_check.check_roster(out, records)
+    return records
+
+
+def roster(root: Path, config_file: str, leaders: list[tuple], instructors: list[tuple]) -> roster_check.Roster:
+    """The names the leader check knows: leaders, instructors, and the school's own names."""
+    settings = configuration.read(root, config_file)
+    data = settings.data if settings.readable else {}
+    extra = data.get("extra") if hasattr(data, "get") else None
+    filing_ = extra.get("filing") if hasattr(extra, "get") else None
+    school = [data.get("site_name") if hasattr(data, "get") else None]
+    if hasattr(filing_, "get"):
+        school += [filing_.get("sponsor"), filing_.get("organizer")]
+    return roster_check.Roster.of([r for r, _ in leaders], [r.name for r, _ in instructors],
+                                  [s for s in school if isinstance(s, str)])
+
+
 def _load_list(out: Collector, path: Path, model: type[m.Record], what: str) -> list[tuple]:
     """A data file of records without ids."""
     file = out.rel(path)
@@ -230,7 +268,7 @@ def _check_data_names(out: Collector, folder: Path) -> None:
     """A misnamed data file would silently be ignored: say so instead."""
     if not folder.is_dir():
         return
-    expected = [f"{name}.yaml" for name in DATA_FILES] + ["terms.yaml"]
+    expected = [f"{name}.yaml" for name in DATA_FILES] + ["terms.yaml", "leaders.yaml"]
     for path in sorted(folder.iterdir()):
         if path.suffix in (".yaml", ".yml") and path.name not in expected:
             guess = closest(path.name, expected)

@@ -27,6 +27,14 @@ def by_id(records) -> dict:
     return {record.id: record for record in records}
 
 
+def _by_post(leaders) -> list[m.Leader]:
+    """Grouped by post, in the order the posts first appear, each post's holders by start."""
+    order: dict[str, int] = {}
+    for leader in leaders:
+        order.setdefault(leader.post, len(order))
+    return sorted(leaders, key=lambda l: (order[l.post], l.start))
+
+
 @dataclass
 class Site:
     today: dt.date
@@ -55,9 +63,15 @@ class Site:
     publishing: Publishing = field(default_factory=Publishing)  # mkdocs.yml extra.publishing
     terms: tuple[m.Term, ...] = ()  # data/terms.yaml
     bulletin: m.BulletinSettings = field(default_factory=m.BulletinSettings)  # mkdocs.yml extra.bulletin
+    departments: dict[str, m.Department] = field(default_factory=dict)  # data/departments.yaml, in order
+    leaders: list[m.Leader] = field(default_factory=list)  # data/leaders.yaml, by post as written, then start
+    privacy: m.Privacy | None = None  # mkdocs.yml extra.privacy
+    overview: frozenset[str] = frozenset()  # "leaders", "departments": the data files the school keeps (pages)
 
     @classmethod
-    def build(cls, *, today, publishing=None, terms=(), bulletin=None, sections, columns, topics, courses, instructors, trainings, research,
+    def build(cls, *, today, publishing=None, terms=(), bulletin=None, departments=(), leaders=(), privacy=None,
+              overview=frozenset(),
+              sections, columns, topics, courses, instructors, trainings, research,
               news, notes, bulletins) -> "Site":
         is_published = functools.partial(published, today=today)
         newest = lambda page: (page.date, page.file)  # noqa: E731
@@ -72,6 +86,8 @@ class Site:
             bulletins=sorted(filter(is_published, bulletins), key=lambda b: b.issue),
             unpublished=[p for p in [*news, *notes, *bulletins] if not is_published(p)],
             publishing=publishing or Publishing(), terms=tuple(terms), bulletin=bulletin or m.BulletinSettings(),
+            departments=by_id(sorted(departments, key=lambda d: d.order if d.order is not None else 10**6)),
+            leaders=_by_post(leaders), privacy=privacy, overview=frozenset(overview),
         )
         for column in site.columns:
             site.notes_by_column[column] = []
@@ -108,6 +124,18 @@ class Site:
         for series in [site.news_oldest_first, *site.notes_by_column.values()]:
             site.position.update({id(page): i for i, page in enumerate(series)})
         return site
+
+    def current_leaders(self) -> list[m.Leader]:
+        """Who holds each post today, posts in the order the file first names them."""
+        return [leader for leader in self.leaders if leader.holds(self.today)]
+
+    def leaders_by_post(self) -> list[tuple[str, list[m.Leader]]]:
+        """Every post with all its holders up to today, the latest first (历任领导)."""
+        posts: dict[str, list[m.Leader]] = {}
+        for leader in self.leaders:
+            if leader.start <= self.today:
+                posts.setdefault(leader.post, []).append(leader)
+        return [(post, sorted(held, key=lambda l: l.start, reverse=True)) for post, held in posts.items()]
 
     def topic_items(self, topic: str) -> dict[str, list]:
         """Everything on a topic, its sub-topics' items included (each record once)."""

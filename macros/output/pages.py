@@ -56,7 +56,9 @@ def generate(site: Site, site_url: str, site_name: str) -> list[Generated]:
         for records in (site.sections, site.columns, site.topics, site.courses, site.instructors,
                         site.trainings, site.research)
         for record in records.values()
-    ), tuple(_fields(p) for p in [*site.news, *site.notes, *site.bulletins]))
+    ), tuple(_fields(p) for p in [*site.news, *site.notes, *site.bulletins]),
+        tuple(_fields(r) for r in [*site.departments.values(), *site.leaders]),
+        _fields(site.privacy) if site.privacy else None, site.overview)
     if _last[0] == inputs:
         return _last[1]
     pages = _generate(site, site_url, site_name)
@@ -90,7 +92,39 @@ def _generate(site: Site, site_url: str, site_name: str) -> list[Generated]:
         *stats_pages(site),
         Generated(urls.SEARCH, render("pages/search.md")),
         *feeds(site, site_url, site_name),
+        *about_pages(site),
+        *privacy_page(site, site_name),
     ]
+
+
+# --- 学校概况 and the 个人信息处理规则 -------------------------------------------------------
+
+
+def about_pages(site: Site) -> list[Generated]:
+    """现任领导 and 历任领导 when data/leaders.yaml exists, 机构设置 when data/departments.yaml does
+    (an empty file, as `init` leaves it, gives pages that say so, like an empty listing)."""
+    out = []
+    if "leaders" in site.overview:
+        current = site.current_leaders()
+        out.append(Generated(urls.LEADERS, render(
+            "pages/leaders.md", title="现任领导", site=site, leaders=current, indexed=True,
+            description="、".join(f"{l.post}{l.name}" for l in current))))
+        out.append(Generated(urls.FORMER_LEADERS, render(
+            "pages/former_leaders.md", title="历任领导", site=site, posts=site.leaders_by_post(), indexed=True)))
+    if "departments" in site.overview:
+        departments = list(site.departments.values())
+        out.append(Generated(urls.DEPARTMENTS, render(
+            "pages/departments.md", title="机构设置", site=site, departments=departments, indexed=True,
+            description="、".join(d.name for d in departments))))
+    return out
+
+
+def privacy_page(site: Site, site_name: str) -> list[Generated]:
+    if site.privacy is None:
+        return []
+    return [Generated(urls.PRIVACY, render(
+        "pages/privacy.md", title="个人信息处理规则", site=site, rules=site.privacy, site_name=site_name, indexed=True,
+        description=f"{site_name}如何处理访问者的个人信息：收集什么、为什么、保存多久、向谁查询"))]
 
 
 # --- news ------------------------------------------------------------------------
@@ -342,6 +376,28 @@ def is_template(markdown: str) -> bool:
     return "{{" in markdown or "{%" in markdown or "{#" in markdown
 
 
+def credits(site: Site, page: m.Page) -> list[tuple[str, str]]:
+    """What an article's end credits (label, text): 信息来源 (a department's name) and 摄影 as
+    written; with `extra.publishing.show_review`, the review made public: 编辑 the author, 审核
+    the first and second reviewers, 签发 the final one (三审: 初审, 复审, 终审)."""
+    out = []
+    department = getattr(page, "department", None)
+    if department:
+        out.append(("信息来源", site.departments[department].name if department in site.departments else department))
+    if getattr(page, "photographer", None):
+        out.append(("摄影", page.photographer))
+    review = getattr(page, "review", None)
+    if site.publishing.show_review and review is not None:
+        if getattr(page, "author", None):
+            out.append(("编辑", page.author))
+        checked = [step.name for step in (review.first, review.second) if step is not None]
+        if checked:
+            out.append(("审核", "、".join(dict.fromkeys(checked))))
+        if review.final is not None:
+            out.append(("签发", review.final.name))
+    return out
+
+
 def frame(site: Site, page: m.Page, html: str) -> str:
     """A news item's or note's HTML with its header (date, section or column, reading time)
     under the title and its footer (topics, previous and next) at the end. Written as HTML
@@ -354,7 +410,8 @@ def frame(site: Site, page: m.Page, html: str) -> str:
     note = page if isinstance(page, m.Note) else None
     values = dict(site=site, page=page, item=page, note=note, before=before, after=after,
                   column=site.columns[page.column] if note else None,
-                  cover=[] if getattr(page, "video", None) else cover_variants(page))  # a video's poster is its picture
+                  cover=[] if getattr(page, "video", None) else cover_variants(page),  # a video's poster is its picture
+                  credits=credits(site, page))
     # str(): the page's HTML is already HTML, and Markup + str would escape it
     header = str(render_xml("pages/frame_header.html", **values))
     footer = str(render_xml("pages/frame_footer.html", **values))

@@ -16,6 +16,11 @@ TOPICS = "topics/index.md"
 BULLETINS = "bulletins/index.md"
 STATS = "stats/index.md"
 SEARCH = "search/index.md"
+ABOUT = "about/index.md"  # 学校概况: the school's own prose (简介)
+LEADERS = "about/leaders.md"  # 现任领导, from data/leaders.yaml
+FORMER_LEADERS = "about/former-leaders.md"  # 历任领导
+DEPARTMENTS = "about/departments.md"  # 机构设置, from data/departments.yaml
+PRIVACY = "privacy.md"  # 个人信息处理规则, from mkdocs.yml extra.privacy; linked from every footer
 
 
 def src_of(record) -> str:
@@ -32,6 +37,8 @@ def src_of(record) -> str:
         return f"news/section/{record.id}.md"
     if isinstance(record, m.Column):
         return f"notes/{record.id}/index.md"
+    if isinstance(record, m.Department):
+        return DEPARTMENTS
     raise TypeError(f"no page for {type(record).__name__}")
 
 
