@@ -190,6 +190,12 @@ class Desk:
 
 def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site, browser, tmp_path):
     project, origin, files = desk_site
+    # an item already signed off by hand, each step on one line as EDITING.md teaches (the form
+    # the desk reads: `check` refuses a step written as {name: …, date: …}, tests/test_review.py)
+    project.edit("docs/news/2023/2023-02-01-a.md", "title:",
+                 "review:\n  first: 张敏 2023-01-30\n  second: 许慧敏 2023-01-31\ntitle:")
+    for rel in ("docs/news/2023/2023-02-01-a.md",):
+        files[rel] = base64.b64encode(project.path(rel).read_bytes()).decode()
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project.root, check=True)
     subprocess.run(["git", "add", "-A"], cwd=project.root, check=True)
     git = ["git", "-c", "user.name=编辑", "-c", "user.email=desk@example.cn"]
@@ -310,6 +316,9 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     item = next(n for n in site.news if n.slug == "kaixue")
     assert item.review and item.review.final and item.review.final.name == "林国栋" and item.cover_file
     assert str(item.review.final.date) == "2023-09-01"
+    edited = next(n for n in site.news if n.slug == "a")  # signed by hand, saved through the desk
+    assert edited.title == "新闻甲（修订）" and edited.review.first.name == "张敏" and edited.review.second.name == "许慧敏"
+    assert str(edited.review.first.date) == "2023-01-30" and str(edited.review.second.date) == "2023-01-31"
     built = project.build()
     assert built.returncode == 0, built.stderr[-3000:]
     page_html = (project.root / "site" / "news" / "2023" / "kaixue" / "index.html").read_text(encoding="utf-8")
