@@ -147,7 +147,19 @@ class Desk:
         self.page.wait_for_timeout(150)
 
     def fill(self, key: str, text: str) -> None:
-        self.field(key).locator("input").first.fill(text)
+        self.field(key).locator("input, textarea").first.fill(text)
+
+    def expand(self, kind: str) -> None:
+        """Open every record of a data file's list, to edit one that is there."""
+        found = self.field(kind)
+        every = found.get_by_role("button", name=re.compile("全部展开"))
+        # a list of one record has no 全部展开, only the record's own 展开
+        (every if every.count() else found.get_by_role("button", name="展开", exact=True).first).click()
+
+    def body(self, text: str) -> None:
+        self.field("body").locator("[contenteditable=true]").first.click()
+        self.cdp.send("Input.insertText", {"text": text})
+        self.page.wait_for_timeout(150)
 
     def choose(self, key: str, option: str) -> None:
         self.field(key).get_by_role("combobox").click()
@@ -194,7 +206,8 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     # the desk reads: `check` refuses a step written as {name: …, date: …}, tests/test_review.py)
     project.edit("docs/news/2023/2023-02-01-a.md", "title:",
                  "review:\n  first: 张敏 2023-01-30\n  second: 许慧敏 2023-01-31\ntitle:")
-    for rel in ("docs/news/2023/2023-02-01-a.md",):
+    project.write("data/departments.yaml", "- id: office\n  name: 办公室\n  duties: 负责日常运转\n")
+    for rel in ("docs/news/2023/2023-02-01-a.md", "data/departments.yaml"):
         files[rel] = base64.b64encode(project.path(rel).read_bytes()).decode()
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project.root, check=True)
     subprocess.run(["git", "add", "-A"], cwd=project.root, check=True)
@@ -248,6 +261,8 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
 
     # a new teacher, then a course taught by that teacher, picked from the list
     cms.visit(origin, "collections/instructors/entries/instructors")
+    cms.expand("instructors")
+    cms.fill("instructors.0.title", "副教授")
     new = cms.add("instructors")
     cms.fill(f"{new}.id", "zhang-wei")
     cms.type(f"{new}.name", ["zh", "zhang", "zhangwei"], "张伟")
@@ -256,6 +271,8 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     cms.fill(f"{new}.joined", "2024")
     cms.save("data/instructors.yaml", "zhang-wei")
     cms.visit(origin, "collections/courses/entries/courses")
+    cms.expand("courses")
+    cms.fill("courses.0.summary", "修订后的课程简介")
     new = cms.add("courses")
     cms.fill(f"{new}.id", "xin-kecheng")
     cms.type(f"{new}.title", ["dang", "dangxing"], "党性修养")
@@ -277,6 +294,61 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     cms.fill("trainings.2.trainees", "45")
     cms.save("data/trainings.yaml", "trainees: 45")
 
+    # every other record kind: a study note in a column and a bulletin; in each remaining data
+    # file a record added and one that is there edited, in one save
+    cms.visit(origin, "collections/notes-col/new")
+    cms.fill("title", "笔记三")
+    cms.fill("date", "2023-10-01")
+    cms.fill("author", "李四")
+    cms.body("学习体会。")
+    page.get_by_role("textbox", name="别名").fill("biji-san")
+    cms.save("docs/notes/col/2023-10-01-biji-san.md", "学习体会")
+    cms.visit(origin, "collections/bulletins/new")
+    cms.fill("title", "2023年下半年工作简报")
+    cms.fill("date", "2023-12-20")
+    cms.fill("period", "2023H2")
+    cms.body("本期简报。")
+    page.get_by_role("textbox", name="别名").fill("jianbao-2023h2")
+    cms.save("docs/bulletins/jianbao-2023h2.md", "本期简报")
+    cms.visit(origin, "collections/research/entries/research")
+    cms.expand("research")
+    cms.fill("research.2.completed", "2024-06-30")
+    new = cms.add("research")
+    cms.fill(f"{new}.id", "2024-xiao-01")
+    cms.fill(f"{new}.title", "基层党建研究")
+    cms.choose(f"{new}.level", "校级")
+    cms.fill(f"{new}.approved", "2024-03-01")
+    cms.field(f"{new}.lead").get_by_role("radio", name="张伟").click()
+    cms.save("data/research.yaml", "2024-xiao-01")
+    cms.visit(origin, "collections/topics/entries/topics")
+    cms.expand("topics")
+    cms.fill("topics.0.description", "修订后的专题说明")
+    new = cms.add("topics")
+    cms.fill(f"{new}.id", "t4")
+    cms.fill(f"{new}.name", "基层治理")
+    cms.field(f"{new}.parent").get_by_role("radio", name="乡村振兴").click()
+    cms.save("data/topics.yaml", "基层治理")
+    cms.visit(origin, "collections/sections/entries/sections")
+    cms.expand("sections")
+    cms.fill("sections.1.update_every_days", "10")
+    new = cms.add("sections")
+    cms.fill(f"{new}.id", "gongkai")
+    cms.fill(f"{new}.name", "信息公开")
+    cms.save("data/sections.yaml", "gongkai")
+    cms.visit(origin, "collections/columns/entries/columns")
+    cms.expand("columns")
+    cms.fill("columns.0.description", "修订后的专栏说明")
+    new = cms.add("columns")
+    cms.fill(f"{new}.id", "dangshi")
+    cms.fill(f"{new}.name", "党史学习")
+    cms.fill(f"{new}.editor", "李四")
+    cms.fill(f"{new}.started", "2023-05-01")
+    cms.save("data/columns.yaml", "dangshi")
+    cms.visit(origin, "collections/departments/entries/departments")
+    cms.expand("departments")
+    cms.fill("departments.0.telephone", "0000-1234567")
+    cms.save("data/departments.yaml", "0000-1234567")
+
     cms.visit(origin, "collections/news")
     page.get_by_text("校园新闻").first.wait_for()
     page.set_viewport_size({"width": 360, "height": 740})
@@ -294,7 +366,9 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     changed = {path for path, data in written.items() if files.get(path) is None or base64.b64decode(files[path]) != data}
     assert changed == {"docs/news/2023/2023-09-01-kaixue.md", "docs/news/2023/images/cover.png",
                        "data/instructors.yaml", "data/courses.yaml", "docs/news/2023/2023-02-01-a.md",
-                       "data/trainings.yaml"}, changed
+                       "data/trainings.yaml", "docs/notes/col/2023-10-01-biji-san.md",
+                       "docs/bulletins/jianbao-2023h2.md", "data/research.yaml", "data/topics.yaml",
+                       "data/sections.yaml", "data/columns.yaml", "data/departments.yaml"}, changed
     for path in changed:
         project.path(path).parent.mkdir(parents=True, exist_ok=True)
         project.path(path).write_bytes(written[path])
@@ -319,6 +393,17 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     edited = next(n for n in site.news if n.slug == "a")  # signed by hand, saved through the desk
     assert edited.title == "新闻甲（修订）" and edited.review.first.name == "张敏" and edited.review.second.name == "许慧敏"
     assert str(edited.review.first.date) == "2023-01-30" and str(edited.review.second.date) == "2023-01-31"
+    # the other kinds, created and edited
+    note = next(n for n in site.notes if n.slug == "biji-san")
+    assert note.column == "col" and note.author == "李四" and note.title == "笔记三"
+    assert next(b for b in site.bulletins if b.slug == "jianbao-2023h2").period == "2023H2"
+    assert site.research["2024-xiao-01"].lead == "zhang-wei" and site.research["2024-xiao-01"].level == "校级"
+    assert str(site.research["r3"].completed) == "2024-06-30"
+    assert site.topics["t4"].parent == "t3" and site.topics["t1"].description == "修订后的专题说明"
+    assert site.sections["gongkai"].name == "信息公开" and site.sections["teach"].update_every_days == 10
+    assert site.columns["dangshi"].editor == "李四" and site.columns["col"].description == "修订后的专栏说明"
+    assert site.departments["office"].telephone == "0000-1234567"
+    assert site.instructors["i1"].title == "副教授" and site.courses["c1"].summary == "修订后的课程简介"
     built = project.build()
     assert built.returncode == 0, built.stderr[-3000:]
     page_html = (project.root / "site" / "news" / "2023" / "kaixue" / "index.html").read_text(encoding="utf-8")
