@@ -13,6 +13,7 @@ strict build. Every request to another host is refused and recorded: none may be
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import http.server
 import re
@@ -24,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from macros.editorial import desk
+from conftest import FIXTURES, ROOT, copy_project
+from macros.editorial import desk, scaffold
 
 pytestmark = pytest.mark.browser
 
@@ -132,12 +133,12 @@ class Desk:
         draws fields as they scroll into view, so scroll until it is there."""
         found = self.page.locator(f'section.field[data-key-path="{key}"]')
         self.page.locator("section.field[data-key-path]").first.wait_for()
-        for _ in range(40):
+        for step in range(40):
             if found.count():
                 found.scroll_into_view_if_needed()
                 return found
             self.page.mouse.move(300, 500)
-            self.page.mouse.wheel(0, 500)
+            self.page.mouse.wheel(0, 500 if step < 20 else -500)  # down, then back up
             self.page.wait_for_timeout(100)
         return found
 
@@ -200,6 +201,45 @@ class Desk:
         self.settle()
 
 
+def written_by_new(root: Path, cover: bytes):
+    """What `python -m macros new` writes for the facts the editor types into the desk in the test
+    below, its placeholders filled in as EDITING.md says (lines an editor leaves empty deleted)."""
+    project = copy_project(FIXTURES / "small", root)
+
+    def new(kind: str, title: str, day: dt.date, filled: dict[str, str], **options) -> None:
+        data = project.path(f"data/{kind}s.yaml")
+        before = data.read_text(encoding="utf-8") if kind in ("course", "instructor") else ""
+        rel = scaffold.create(project.root, kind, title, day, **options).path
+        text = project.path(rel).read_text(encoding="utf-8")[len(before):]  # what `new` added
+        for old, replacement in filled.items():
+            assert re.search(old, text, re.M), f"{old!r} not in what `new` wrote to {rel}"
+            text = re.sub(old, replacement, text, count=1, flags=re.M)
+        project.write(rel, before + text)
+
+    blank = lambda field: (rf"^(\s*){field}: 请填写[^\n]*\n", "")  # noqa: E731  an optional line left empty
+    new("news", "校园新闻", dt.date(2023, 9, 1), {
+        "^section: .*$": "section: news-a", "^topics: .*$": "topics: [t1]",
+        "^# review: .*$": "review: {first: 张敏 2023-08-30, second: 许慧敏 2023-08-31, final: 林国栋 2023-09-01}\ncover: images/cover.png",
+        "^（请把这一段换成新闻正文。.*$": "开学典礼在礼堂举行，学员代表发言。"}, slug="kaixue")
+    project.path("docs/news/2023/images").mkdir(exist_ok=True)
+    project.path("docs/news/2023/images/cover.png").write_bytes(cover)
+    new("instructor", "张伟", dt.date(2024, 1, 1), {
+        "^  kind: .*$": "  kind: full-time", "^  category: .*$": "  category: 专家学者",
+        **dict(blank(f) for f in ("title", "organization", "bio"))})
+    new("course", "党性修养", dt.date(2024, 1, 1), {
+        "^  category: .*$": "  category: 党性教育", "^  format: .*$": "  format: 讲授式",
+        "^  instructors: .*$": "  instructors: [zhang-wei]", **dict([blank("summary")])}, slug="xin-kecheng")
+    new("note", "笔记三", dt.date(2023, 10, 1), {
+        "^author: .*$": "author: 李四", "^（请把这一段换成笔记正文。.*$": "学习体会。"}, slug="biji-san", column="col")
+    new("bulletin", "2023年下半年工作简报", dt.date(2023, 12, 20), {}, slug="jianbao-2023h2")
+    return project
+
+
+def facts(record) -> dict:
+    """A validated record's fields that an editor writes (not the file, url or counts derived)."""
+    return {name: getattr(record, name) for name in type(record).input_fields()}
+
+
 def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site, browser, tmp_path):
     project, origin, files = desk_site
     # an item already signed off by hand, each step on one line as EDITING.md teaches (the form
@@ -236,8 +276,8 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     cms.type("title", ["x", "xi", "xiao", "xiaoyuan"], "校园")
     cms.type("title", ["x", "xin", "xinwen"], "新闻")
     cms.fill("date", "2023-09-01")
-    cms.field("section").get_by_role("radio").first.click()
-    cms.field("topics").get_by_role("checkbox").first.click()
+    cms.field("section").get_by_role("radio", name="学校要闻").click()
+    cms.field("topics").get_by_role("checkbox", name="党性教育").click()
     cms.fill("review.first", "张敏 2023-08-30")
     cms.fill("review.second", "许慧敏 2023-08-31")
     cms.fill("review.final", "林国栋 2023-09-01")
@@ -404,6 +444,20 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     assert site.columns["dangshi"].editor == "李四" and site.columns["col"].description == "修订后的专栏说明"
     assert site.departments["office"].telephone == "0000-1234567"
     assert site.instructors["i1"].title == "副教授" and site.courses["c1"].summary == "修订后的课程简介"
+    # the same facts written with `python -m macros new`: equal records (comments and layout differ)
+    other = written_by_new(tmp_path / "by-new", photo())
+    by_new = other.load()
+    pairs = [(next(n for n in site.news if n.slug == "kaixue"), next(n for n in by_new.news if n.slug == "kaixue")),
+             (next(n for n in site.notes if n.slug == "biji-san"), next(n for n in by_new.notes if n.slug == "biji-san")),
+             (next(b for b in site.bulletins if b.slug == "jianbao-2023h2"),
+              next(b for b in by_new.bulletins if b.slug == "jianbao-2023h2")),
+             (site.courses["xin-kecheng"], by_new.courses["xin-kecheng"]),
+             (site.instructors["zhang-wei"], by_new.instructors["zhang-wei"])]
+    for by_desk, by_command in pairs:
+        assert facts(by_desk) == facts(by_command), type(by_desk).__name__
+    for rel in ("docs/news/2023/2023-09-01-kaixue.md", "docs/notes/col/2023-10-01-biji-san.md"):
+        by_desk, by_command = (p.path(rel).read_text(encoding="utf-8").split("\n---\n", 1)[1].strip() for p in (project, other))
+        assert by_desk == by_command, rel
     built = project.build()
     assert built.returncode == 0, built.stderr[-3000:]
     page_html = (project.root / "site" / "news" / "2023" / "kaixue" / "index.html").read_text(encoding="utf-8")
