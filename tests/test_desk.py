@@ -243,3 +243,23 @@ def test_the_desks_preview_links_open_the_page_on_the_site_or_the_local_preview(
     previews = {c["name"]: c.get("preview_path") for c in config["collections"]}
     assert previews["news"] == "news/{{year}}/{{slug}}/" and previews["bulletins"] == "bulletins/{{slug}}/"
     assert all(previews[n] == f"notes/{n[len('notes-'):]}/{{{{slug}}}}/" for n in previews if n.startswith("notes-"))
+
+
+def test_a_new_record_starts_with_what_new_writes(small):
+    """Where `python -m macros new` writes a value that is not the model's default (a new course
+    is on trial), the desk's form starts with the same value: either road gives the same record."""
+    import datetime as dt
+
+    from macros.editorial import scaffold
+
+    fields = {f["name"]: f for f in forms(written(small.root))["courses"]}
+    for kind, data in (("course", "courses"), ("instructor", "instructors")):
+        scaffold.create(small.root, kind, "新记录", dt.date(2024, 1, 1), slug=f"new-{kind}")
+        record = yaml.safe_load(small.path(f"data/{data}.yaml").read_text(encoding="utf-8"))[-1]
+        fields = {f["name"]: f for f in forms(written(small.root))[data]}
+        model = loader.DATA_FILES[data][0]
+        for name, value in record.items():
+            info = model.model_fields[name]
+            if "请填写" in str(value) or fields[name]["required"] or value == info.get_default(call_default_factory=True):
+                continue
+            assert fields[name].get("default") == value, f"{data}.{name}: `new` writes {value!r}, the desk {fields[name].get('default')!r}"

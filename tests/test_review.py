@@ -100,17 +100,27 @@ def test_preview_banner_names_the_missing_step(small):
 
 def test_steps_with_dates_and_mistakes(small):
     files = require_review(small, reviewed=())
-    small.edit(files["a"], "title:", "review:\n  first: {name: 张三, date: 2023-01-30}\n  second: 王五 2023-01-30\n"
-                                     "  final: {name: 李四, date: 2023-01-31}\ntitle:")
+    small.edit(files["a"], "title:", "review:\n  first: 张三 2023-01-30\n  second: 王五 2023-01-30\n"
+                                     "  final: 李四 2023-01-31\ntitle:")
     site = small.load()
     item = next(n for n in site.news if n.slug == "a")
     assert item.review.first.date.isoformat() == "2023-01-30" and item.review.second.name == "王五"
-    small.edit(files["a"], "date: 2023-01-31", "date: 2023-02-30")
+    small.edit(files["a"], "李四 2023-01-31", "李四 2023-02-30")
     small.edit(files["b"], "title:", "review: {first: 张三, thrid: 李四}\ntitle:")
     problems = small.problems()
     assert ("docs/news/2023/2023-02-01-a.md 第 5 行，记录「新闻甲」，字段「review.final.date」：日期「2023-02-30」无效，"
             "应写成 2023-03-06 这样的「年-月-日」，并且是真实存在的日期") in problems
     assert "docs/news/2023/2023-03-01-b.md 第 2 行，记录「新闻乙」，字段「review.thrid」：未知的字段「thrid」" in problems
+
+
+def test_a_step_written_as_a_mapping_is_refused_in_chinese(small):
+    """The desk shows `first: {name: …, date: …}` empty and drops it on save (tests/test_desk_browser.py
+    keeps a one-line step through a save): `check` refuses the mapping, saying how to write it."""
+    files = require_review(small, reviewed=())
+    small.edit(files["a"], "title:", "review:\n  first: {name: 张三, date: 2023-01-30}\n  second: 王五 2023-01-30\ntitle:")
+    problems = [p for p in small.problems() if "review" in p]
+    assert len(problems) == 1 and "字段「review.first」" in problems[0] and "「张三 2023-01-30」" in problems[0], problems
+    assert "编辑台" in problems[0]
 
 
 def test_the_rule_itself_is_checked(small):

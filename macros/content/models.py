@@ -394,13 +394,18 @@ _SIGNED = re.compile(r"^(?P<name>.+?)[\s\u3000]+(?P<date>\d{4}\s*[-年./]\s*\d{1
 
 
 def to_step(value: Any) -> Any:
-    """`first: 张敏 2024-01-02` (the name, a space, the day), `first: 张敏` or
-    `first: {name: 张敏, date: 2024-01-02}`."""
+    """`first: 张敏 2024-01-02` (the name, a space, the day) or `first: 张敏`. A mapping
+    `{name: 张敏, date: 2024-01-02}` is refused: the desk shows it empty and drops it on save."""
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         signed = _SIGNED.match(str(value).strip())
         if signed:
             return {"name": signed["name"], "date": signed["date"]}
         return {"name": str(value)}
+    if isinstance(value, dict):  # the desk (Sveltia CMS) reads a step only as one line: saved there, it would be lost
+        shown = " ".join(str(value.get(key, "")) for key in ("name", "date")).strip() or "张敏 2026-03-05"
+        raise PydanticCustomError(
+            "bad_step", "审核要写在一行里：姓名、空一格、日期，例如「{shown}」；写成 name:、date: 两项的，"
+            "编辑台（/admin/）读不出来，在那里一保存这一审就丢了", {"shown": shown})
     return value
 
 

@@ -125,6 +125,11 @@ HINTS: dict[str, dict[str, str]] = {
     "bulletins": {"period": "统计时段：2023、2023H1（上半年）、2023Q2（第二季度）或 2023-05"},
 }
 
+# What a new record starts with where it differs from the model's default: what `python -m macros
+# new` writes for the same kind (macros/templates/starters/), so a record is the same by either road
+# (tests/test_desk_browser.py compares them). A new course is on trial until it is taken in.
+NEW_RECORD: dict[str, dict[str, Any]] = {"courses": {"status": "trial"}}
+
 # The body of a Markdown record, and the editable slug (the file name after the date).
 SLUG_HINT = "文件名里的英文名：小写英文字母、数字和短横线，例如 kaixue-dianli（用标题的拼音即可）"
 SLUG_PATTERN = ["^[a-z0-9][a-z0-9-]*$", "只能用小写英文字母、数字和短横线「-」，例如 kaixue-dianli"]
@@ -194,6 +199,8 @@ def field(name: str, info: FieldInfo, kind: str) -> dict:
         out["required"] = True  # shown open, not behind an "add" box: 三审's steps are filled one by one
     if not out["required"] and info.default is not PydanticUndefined and info.default not in (None, "", [], False):
         out["default"] = info.default
+    if name in NEW_RECORD.get(kind, {}):
+        out["default"] = NEW_RECORD[kind][name]
     return out
 
 
