@@ -116,20 +116,20 @@ def test_a_changed_choice_list_changes_the_form(monkeypatch):
 
 def test_a_new_record_kind_gets_its_form_with_no_work_in_the_desk(monkeypatch):
     """What another change adds to models.py and load.DATA_FILES becomes a collection."""
-    class Leader(m.Record):
+    class Mentor(m.Record):
         id: m.Id = m.Field(description="编号")
         name: m.Text = m.Field(description="姓名")
         post: str = m.Field("", description="职务")
         since: m.Year = m.Field(description="任职年份")
         topics: m.Refs = m.Field(default_factory=list, description="分管专题")
         photo: str | None = m.Field(None, description="照片")
-    monkeypatch.setitem(loader.DATA_FILES, "leaders", (Leader, "领导"))
+    monkeypatch.setitem(loader.DATA_FILES, "mentors", (Mentor, "导师"))
     monkeypatch.setattr(desk, "DATA_FILES", loader.DATA_FILES)
     config = written()
-    (leaders,) = [c for c in config["collections"] if c["name"] == "leaders"]
-    assert leaders["label"] == "领导" and leaders["files"][0]["file"] == "data/leaders.yaml"
-    _check_fields(Leader, forms(config)["leaders"], "leaders")
-    fields = {f["name"]: f for f in forms(config)["leaders"]}
+    (mentors,) = [c for c in config["collections"] if c["name"] == "mentors"]
+    assert mentors["label"] == "导师" and mentors["files"][0]["file"] == "data/mentors.yaml"
+    _check_fields(Mentor, forms(config)["mentors"], "mentors")
+    fields = {f["name"]: f for f in forms(config)["mentors"]}
     assert fields["since"]["widget"] == "number" and fields["topics"]["widget"] == "relation"
     assert fields["photo"]["widget"] == "image"
 

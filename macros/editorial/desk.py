@@ -34,7 +34,7 @@ from pydantic_core import PydanticUndefined
 
 from ..content import config as configuration
 from ..content import models as m
-from ..index.load import DATA_FILES
+from ..index.load import DATA_FILES, LEADERS_FILE
 
 # The pinned CMS (package.json); the files copied into site/admin/ from node_modules.
 CMS_PACKAGE = Path("node_modules/@sveltia/cms")
@@ -162,6 +162,7 @@ def kinds(root: Path) -> list[Kind]:
     pages.append(Kind("bulletins", "简报", m.Bulletin, folder="docs/bulletins", path="{{slug}}",
                       preview="bulletins/{{slug}}/"))
     data = [Kind(name, what, model, file=f"data/{name}.yaml") for name, (model, what) in DATA_FILES.items()]
+    data.append(Kind("leaders", "学校领导", m.Leader, file=LEADERS_FILE))  # no ids: one person in one post each
     return pages + data
 
 
@@ -328,7 +329,8 @@ def collection(kind: Kind) -> dict:
             "name": kind.name, "label": kind.label, "file": kind.file, "format": "yaml",
             "fields": [{"name": kind.name, "label": kind.label, "label_singular": kind.label,
                         "widget": "list", "root": True, "collapsed": True,
-                        "summary": "{{fields.%s}}（{{fields.id}}）" % _shown_field(kind.model),
+                        "summary": ("{{fields.%s}}（{{fields.id}}）" % _shown_field(kind.model)
+                                    if "id" in kind.model.model_fields else "{{fields.post}} {{fields.name}}"),
                         "fields": fields}],
         }]}
     out: dict[str, Any] = {
