@@ -447,3 +447,13 @@ def test_make_nginx_runs_nginx_in_the_foreground(site):
     assert f"http://127.0.0.1:{port}/" in output
     workdir = Path(re.search(r"\(config: (\S+)/nginx\.conf", output).group(1))
     assert not workdir.exists()
+
+
+def test_a_free_port_is_never_given_twice(monkeypatch):
+    # a TLS port asked for first, then the plain one by `start`: the same port twice is a
+    # duplicate default server that nginx refuses (seen once in CI)
+    monkeypatch.setattr(nginx, "_GIVEN", set())
+    given = [nginx.free_port("8690-8699") for _ in range(10)]
+    assert len(set(given)) == 10
+    with pytest.raises(RuntimeError, match="no free port"):
+        nginx.free_port("8690-8699")

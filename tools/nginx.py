@@ -133,15 +133,23 @@ def prepare(site: Path, port: int, workdir: Path, **tls) -> list[str]:
 PORTS = os.environ.get("NGINX_TEST_PORTS", "8400-8499")
 
 
+_GIVEN: set[int] = set()  # ports this process was given: free until their nginx binds them
+
+
 def free_port(ports: str = PORTS) -> int:
-    """A free port of the range `ports` ("8400-8499"), tried in a random order."""
+    """A free port of the range `ports` ("8400-8499"), tried in a random order; never one already
+    given to this process (a test asks for a TLS port, then `start` for the plain one: the same
+    port twice made nginx refuse a duplicate default server)."""
     low, high = map(int, ports.split("-"))
     for port in random.sample(range(low, high + 1), high - low + 1):
+        if port in _GIVEN:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            _GIVEN.add(port)
             return port
     raise RuntimeError(f"no free port in {ports}")
 
