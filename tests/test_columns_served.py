@@ -4,13 +4,13 @@ RFC 5987, the security headers still there), the captions' type, the video's ran
 video's page in Chromium at 360 px: a player that waits to be started, with its captions."""
 from __future__ import annotations
 
-import http.client
 import re
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
+from test_nginx import get  # one raw request: (response, body)
 from tools import nginx, phone
 
 TYPES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -23,15 +23,6 @@ def served(demo):
     with nginx.start(demo.site) as (origin, _):
         yield origin
 
-
-def get(origin: str, path: str, headers: dict | None = None):
-    url = urllib.parse.urlsplit(origin)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    connection.request("GET", path, headers=headers or {})
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    return response, body
 
 
 def linked(site: Path, suffixes) -> list[tuple[str, Path]]:

@@ -49,21 +49,11 @@ def site(demo, tmp_path_factory) -> Path:
     return site
 
 
-def _ipv6() -> bool:
-    import socket
-    try:
-        with socket.socket(socket.AF_INET6) as probe:
-            probe.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def expired(site, tmp_path_factory):
     cert, key = certificate(tmp_path_factory.mktemp("expired"), expired=True)
     tls_port = nginx.free_port()
-    with nginx.start(site, tls_port=tls_port, cert=cert, key=key, ipv6=_ipv6()):
+    with nginx.start(site, tls_port=tls_port, cert=cert, key=key, ipv6=nginx.has_ipv6()):
         yield f"https://{HOST}:{tls_port}/", cert
 
 
@@ -72,7 +62,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.skipif(not _ipv6(), reason="this host has no IPv6 loopback")
+@pytest.mark.skipif(not nginx.has_ipv6(), reason="this host has no IPv6 loopback")
 def test_an_expired_certificate_and_a_stale_section_fail_in_chinese(expired):
     url, cert = expired
     result = cli(url, "--ipv4", "127.0.0.1", "--ipv6", "::1", "--cafile", str(cert))

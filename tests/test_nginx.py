@@ -287,15 +287,6 @@ def certificate(tmp_path_factory):
 HOST = "qcdx.example.cn"  # the server_name of deploy/nginx/qcdx.conf
 
 
-def _ipv6() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6) as probe:
-            probe.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def production(site, certificate, tmp_path_factory):
     """qcdx.conf itself (catch-all servers, ACME, redirect, TLS), IPv6 on ::1 where the host has it."""
@@ -304,7 +295,7 @@ def production(site, certificate, tmp_path_factory):
     (acme / ".well-known" / "acme-challenge" / "token-123").write_text("token-123.thumbprint", encoding="utf-8")
     tls_port = nginx.free_port()
     cert, key = certificate
-    with nginx.start(site, tls_port=tls_port, cert=cert, key=key, acme=acme, ipv6=_ipv6()) as (origin, workdir):
+    with nginx.start(site, tls_port=tls_port, cert=cert, key=key, acme=acme, ipv6=nginx.has_ipv6()) as (origin, workdir):
         yield origin, f"https://127.0.0.1:{tls_port}", tls_port, workdir
 
 
@@ -358,7 +349,7 @@ def test_an_unknown_host_gets_no_answer(production):
     assert response.status == 200
 
 
-@pytest.mark.skipif(not _ipv6(), reason="this host has no IPv6 loopback")
+@pytest.mark.skipif(not nginx.has_ipv6(), reason="this host has no IPv6 loopback")
 def test_the_ipv6_listens_answer(production):
     _, _, tls_port, workdir = production
     assert "[::1]" in (workdir / "qcdx" / "ipv6" / "site-443.conf").read_text()

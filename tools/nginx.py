@@ -133,6 +133,16 @@ def prepare(site: Path, port: int, workdir: Path, **tls) -> list[str]:
 PORTS = os.environ.get("NGINX_TEST_PORTS", "8400-8499")
 
 
+def has_ipv6() -> bool:
+    """Whether this host has an IPv6 loopback (::1) to listen on."""
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
 _GIVEN: set[int] = set()  # ports this process was given: free until their nginx binds them
 
 
