@@ -36,6 +36,24 @@ def test_plain_text_keeps_phrases_and_drops_the_pager():
     assert search.plain_text(html) == "党的二十大精神 & A b\n项目\n内容\n2023年1月"
 
 
+def test_the_meta_line_is_searchable_but_not_the_excerpts_text():
+    html = ('<h1>标题</h1>\n<p class="qc-meta">\n2024年3月5日 · <a href="s/">教学动态</a> · 原创 · 办公室张敏\n'
+            ' · 约 2 分钟读完</p>\n<p>正文第一段。</p><p class="qc-meta">另一行</p>')
+    content, meta = search.split_meta(html)
+    assert search.plain_text(content) == "正文第一段。\n另一行"  # only the first, the record's own
+    assert meta == "2024年3月5日 · 教学动态 · 原创 · 办公室张敏 · 约 2 分钟读完"
+    assert search.split_meta("<p>无</p>") == ("<p>无</p>", "")
+
+
+def test_record_pages_keep_their_meta_line_apart(demo):
+    idx = demo.site / search.DIRECTORY
+    meta = json.loads((idx / "meta.json").read_text(encoding="utf-8"))
+    pages = [json.loads((idx / "f" / f"{i}.json").read_text(encoding="utf-8")) for i in range(meta["pages"])]
+    news = [p for p in pages if p["k"] == "新闻"]
+    assert news and all(p.get("m") for p in news), [p["u"] for p in news if not p.get("m")][:3]
+    assert not [p["u"] for p in pages if "分钟读完" in p["x"]], "a meta line left in the excerpt's text"
+
+
 def _shards(idx: Path) -> dict[str, tuple[list[int], list[int]]]:
     """Every shard decoded: token → (pages, pages with it in the title)."""
     out = {}
@@ -76,7 +94,7 @@ def test_the_index_lists_every_page_that_holds_a_token(demo):
     expected: dict[str, set[int]] = {}
     in_title: dict[str, set[int]] = {}
     for pid, page in enumerate(pages):
-        for token in search.tokens(page["t"] + "\n" + page["x"]):
+        for token in search.tokens(page["t"] + "\n" + page["x"] + "\n" + page.get("m", "")):
             expected.setdefault(token, set()).add(pid)
         for token in search.tokens(page["t"]):
             in_title.setdefault(token, set()).add(pid)
@@ -197,6 +215,27 @@ def test_excerpts_are_real_text_with_the_query_marked_whole(searching, pages, qu
             assert item["marks"], (path, body)
         assert all(m == query for m in item["marks"]), item["marks"]
         assert re.fullmatch(r"(新闻|学习笔记|课程|师资|简报|页面)( · \d{4}年\d{1,2}月\d{1,2}日)?", item["meta"]), item
+
+
+def test_excerpts_start_with_the_text_and_an_author_is_found_by_name(searching, demo):
+    idx = demo.site / search.DIRECTORY
+    fragments = [json.loads(f.read_text(encoding="utf-8")) for f in (idx / "f").glob("*.json")]
+    text = "\n".join(f["t"] + "\n" + f["x"] for f in fragments)
+    # an author (the meta line's 4th part) whose name is nowhere else: found by the meta line only
+    authors = sorted({parts[3] for f in fragments if f.get("m") and len(parts := f["m"].split(" · ")) == 5
+                      and parts[3] not in text and len(parts[3]) >= 2})
+    assert authors, "no item with an author named only in its meta line: choose another fixture"
+    name = authors[0]
+    wanted = sorted(f["u"] for f in fragments if name in f.get("m", ""))
+    found = sq.type_query(searching, name)
+    assert sorted(found) == sorted("/" + u.lstrip("/") for u in wanted), (name, found, wanted)
+    shown = searching.eval_on_selector_all(
+        "#qc-search-results > li", "els => els.map(e => [e.querySelector('.qc-search__excerpt').textContent,"
+        " [...e.querySelectorAll('.qc-search__excerpt mark')].map(m => m.textContent)])")
+    assert all(name in words and marks == [name] for words, marks in shown), shown
+    sq.type_query(searching, "乡村振兴")  # in the text: no excerpt shows the meta line
+    excerpts = searching.eval_on_selector_all(".qc-search__excerpt", "els => els.map(e => e.textContent)")
+    assert excerpts and not [e for e in excerpts if "分钟读完" in e], excerpts
 
 
 def test_a_query_in_the_address_runs_at_once(browser, origin):

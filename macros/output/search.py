@@ -14,7 +14,8 @@ Files, under site/search/idx/ (the browser fetches only what a query needs):
   s/<h>.bin     shard h (hex) holds every token whose crc32(UTF-8) & (N-1) == h:
                   token length, token (UTF-8), count, page ids (delta varints),
                   count, ids of the pages whose TITLE has the token (delta varints)
-  f/<id>.json   one page: {"u": url, "t": title, "k": kind, "d": date, "x": plain text}
+  f/<id>.json   one page: {"u": url, "t": title, "k": kind, "d": date, "x": plain text,
+                  "m": the record's meta line (date · 板块 · author), when it has one}
 
 Memory stays linear: a list of page ids per distinct token (see Index). The core imports
 nothing from MkDocs.
@@ -67,6 +68,21 @@ _TAG = re.compile(r"<[^>]*>")
 _WHITE = re.compile(r"\s+")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _LINES = re.compile(r"\s*\n\s*")
+
+
+_META = re.compile(r'<p class="qc-meta">(.*?)</p\s*>', re.S | re.I)
+
+
+def split_meta(content_html: str) -> tuple[str, str]:
+    """(content, meta line): a record page's first `<p class="qc-meta">` (date · 板块 · 原创 ·
+    author · reading time, written by pages/frame_header.html) taken out of its content, so that
+    an excerpt starts with the text and not with that line, which the results list already
+    gives as kind and date. The line stays searchable (an author's name): the index keeps it
+    apart, as the fragment's `m`."""
+    found = _META.search(content_html)
+    if not found:
+        return content_html, ""
+    return content_html[:found.start()] + "\n" + content_html[found.end():], plain_text(found.group(1))
 
 
 def plain_text(content_html: str) -> str:
@@ -144,17 +160,17 @@ class Index:
         self.pages = 0
         self.seconds = 0.0  # time spent indexing, for `make bench`
 
-    def add(self, url: str, title: str, kind: str, date: str, text: str) -> int:
+    def add(self, url: str, title: str, kind: str, date: str, text: str, meta: str = "") -> int:
         start = time.perf_counter()
         pid = self.pages
         self.pages += 1
-        fragment = {"u": url, "t": title, "k": kind, "d": date, "x": text}
+        fragment = {"u": url, "t": title, "k": kind, "d": date, "x": text} | ({"m": meta} if meta else {})
         (self.out / "f" / f"{pid}.json").write_text(json.dumps(fragment, ensure_ascii=False), encoding="utf-8")
         postings, titled = self.postings, self.titled
         in_title = tokens(title)
         for token in in_title:
             titled[token].append(pid)
-        for token in tokens(text) | in_title:
+        for token in tokens(text) | tokens(meta) | in_title:
             postings[token].append(pid)
         self.seconds += time.perf_counter() - start
         return pid
@@ -255,9 +271,10 @@ def _work(out_dir: str) -> None:
         except EOFError:
             break
         start = time.perf_counter()
-        text = plain_text(html)
+        content, meta = split_meta(html)
+        text = plain_text(content)
         index.seconds += time.perf_counter() - start
-        index.add(url, title, kind, date, text)
+        index.add(url, title, kind, date, text, meta)
     figures = index.write()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sys.stdout.write(json.dumps(figures | {"worker_peak_mb": round(peak, 1)}))

@@ -145,7 +145,7 @@
   // Rank: the whole query is the title (a teacher's name), then titles holding every word
   // (shorter first), then pages whose text holds them, most often first, newest first.
   function judge(page, q) {
-    var title = normalise(page.t), text = normalise(page.x);
+    var title = normalise(page.t), text = normalise(page.x + "\n" + (page.m || ""));
     var inTitle = q.parts.every(function (p) { return title.indexOf(p) !== -1; });
     var literal = q.parts.every(function (p) { return title.indexOf(p) !== -1 || text.indexOf(p) !== -1; });
     if (!literal) return null;
@@ -260,6 +260,13 @@
     if (pos < text.length) parent.appendChild(document.createTextNode(text.slice(pos)));
   }
 
+  // The excerpt comes from the text; from the meta line (an author's name) only when the
+  // text holds no word of the query.
+  function inText(text, parts) {
+    var norm = normalise(text);
+    return parts.some(function (p) { return norm.indexOf(p) !== -1; });
+  }
+
   function excerpt(text, parts) {
     var m = mapped(text), first = -1;
     parts.forEach(function (p) {
@@ -287,7 +294,7 @@
     item.appendChild(info);
     var words = document.createElement("span");
     words.className = "qc-search__excerpt";
-    marked(words, excerpt(page.x, q.parts), q.parts);
+    marked(words, excerpt(inText(page.x, q.parts) || !page.m ? page.x : page.m, q.parts), q.parts);
     item.appendChild(words);
     return item;
   }
