@@ -159,6 +159,8 @@ DAY = dt.date(2023, 8, 1)
     "原常务副校长冯建业参加座谈。", "时任常务副校长冯建业。", "云台县委党校常务副校长陈大明介绍经验。",
     "清华大学副校长周林国作报告。", "副校长王磊在会上说明情况。", "常务副校长林国栋、副校长许慧敏",
     "副校长说明了情况。", "副校长王某主持。",
+    "林国栋常务副校长出席。", "会上，许慧敏副校长讲话。", "王磊 副校长说明情况。", "林国栋、许慧敏副校长参加。",
+    "云台县委党校陈大明常务副校长介绍经验。", "由副校长主持。", "我校副校长参加。", "冯建业原常务副校长参加座谈。",
 ])
 def test_ordinary_sentences_and_right_names_are_not_flagged(text):
     assert names.check_text(text, "x.md", DAY, roster()) == []
@@ -174,6 +176,10 @@ def test_ordinary_sentences_and_right_names_are_not_flagged(text):
     ("副校长赵三讲话。", "副校长赵三", "2023年8月1日的副校长有许慧敏、王磊"),  # an instructor, not a deputy
     ("原常务副校长冯健业。", "常务副校长冯健业", "到2023年8月1日为止担任过常务副校长的是林国栋、冯建业"),
     ("测试市委党校常务副校长林国东", "常务副校长林国东", "常务副校长是林国栋"),  # our own school's name first
+    ("林国东常务副校长出席。", "林国东常务副校长", "2023年8月1日的常务副校长是林国栋"),  # the name before the post
+    ("会上，许惠敏 副校长讲话。", "许惠敏 副校长", "2023年8月1日的副校长有许慧敏、王磊"),
+    ("，王蕾副校长说明", "王蕾副校长", "2023年8月1日的副校长有许慧敏、王磊"),
+    ("测试市委党校林国东常务副校长", "林国东常务副校长", "常务副校长是林国栋"),
 ])
 def test_wrong_names_are_flagged_with_the_right_one(text, written, expected):
     [problem] = names.check_text(text, "x.md", DAY, roster())
@@ -264,4 +270,11 @@ def test_no_false_positive_and_every_planted_misspelling_found(root):
                          if p.line == line and wrong in p.message]
                 planted += 1
                 caught += bool(found)
-    assert planted >= 9 and caught == planted
+                # and the same, written name first: 林国东常务副校长
+                changed = text[:match.start()] + wrong + match.group(1) + text[match.end():]
+                found = [p for p in names.check_text(changed, file, day, roster, file.endswith(".md"))
+                         if p.line == line and wrong in p.message]
+                planted += 1
+                caught += bool(found)
+    print(f"\n{root.name}: {caught} of {planted} planted misspellings found")
+    assert planted >= 18 and caught == planted

@@ -8,7 +8,8 @@ every planted misspelling found; tests/test_leaders.py):
 
 - a post is one written in `data/leaders.yaml` (校长, 常务副校长, 副校长 …), matched longest first,
   so 常务副校长 is not read as 副校长 or 校长;
-- only what directly follows the post is read as a name (spaces allowed), and only when it looks
+- only what directly follows the post is read as a name (spaces allowed), or, when nothing
+  like a name follows, what directly precedes it (林国东副校长), and only when it looks
   like a person of the school: exactly a known name (any leader, past or present, or instructor),
   or three characters two of which are a known three-character name's in place (林国东 for
   林国栋), or two characters with a known two-character name's surname followed by no Han
@@ -119,6 +120,27 @@ class Roster:
                     return two
         return None
 
+    def name_before(self, text: str, end: int) -> tuple[str, int] | None:
+        """The name written right before a post (林国栋副校长, spaces allowed), if it looks like a
+        person's by the same rule as after it; with where it starts. A two-character name needs
+        no Han character before it (「，王蕾副校长」), as after a post it needs none after it."""
+        end = len(text[:end].rstrip(" \t\u3000"))
+        for size in (4, 3, 2):
+            candidate = text[max(0, end - size):end]
+            if len(candidate) == size and candidate in self.people and all(map(_han, candidate)):
+                return candidate, end - size
+        three = text[max(0, end - 3):end]
+        if len(three) == 3 and all(map(_han, three)):
+            for name in self.people:
+                if len(name) == 3 and sum(a == b for a, b in zip(name, three)) == 2:
+                    return three, end - 3
+        two = text[max(0, end - 2):end]
+        if len(two) == 2 and all(map(_han, two)) and not _han(text[end - 3:end - 2] if end >= 3 else ""):
+            for name in self.people:
+                if len(name) == 2 and name[0] == two[0]:
+                    return two, end - 2
+        return None
+
     def of_other_body(self, before: str) -> bool:
         """Whether the post is written right after another organisation's name."""
         if any(before.endswith(name) for name in self.ours):
@@ -181,16 +203,24 @@ def check_text(text: str, file: str, day: dt.date, roster: Roster, markdown: boo
             continue
         at = _GAP.match(text, match.end()).end()
         name = roster.name_like(text, at)
-        if name is None:
-            continue
+        if name is not None:
+            written = text[start:at] + name
+        else:  # the name before the post: 林国东副校长
+            found = roster.name_before(text, start)
+            if found is None:
+                continue
+            name, at = found
+            written = text[at:match.end()]
+            before = text[max(0, at - 20):at]
+            if roster.of_other_body(before):
+                continue  # 云台县委党校陈大明常务副校长
         former = before.endswith(FORMER)
         holders = roster.holders(post, day, former)
         if not holders:
             continue  # nobody on record for that day: nothing to compare with
         if any(text.startswith(h.name, at) for h in holders):
             continue
-        line = text.count("\n", 0, start) + 1
-        written = text[start:at] + name
+        line = text.count("\n", 0, min(start, at)) + 1
         right = "、".join(dict.fromkeys(h.name for h in holders))
         if former:
             expected = f"到{zh(day)}为止担任过{post}的是{right}"
