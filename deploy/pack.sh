@@ -3,6 +3,8 @@
 #   qcdx-<UTC time>-<commit>.tar.gz          the site's files (sorted, owner 0, mtime 0: the same
 #                                            files make the same bytes)
 #   qcdx-<UTC time>-<commit>.tar.gz.sha256   its checksum, as sha256sum writes it
+#   qcdx-<UTC time>-<commit>.tar.gz.sig      its SSH signature (namespace qcdx-release), when
+#                                            RELEASE_SIGNING_KEY names a private key file
 #   LATEST                                   the tarball's name, then "commit …" and "subject …"
 #
 #   deploy/pack.sh SITE_DIR OUT_DIR          make pack OUT=…   (CI: the `release` artifact)
@@ -23,6 +25,14 @@ mkdir -p "$out"
 tar -C "$site" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu -c . | gzip -n > "$out/$name.new"
 mv "$out/$name.new" "$out/$name"
 (cd "$out" && sha256sum "$name" > "$name.sha256")
+if [ -n "${RELEASE_SIGNING_KEY:-}" ]; then
+    # a copy of mode 600: ssh-keygen refuses a key others may read, and a CI File variable may be
+    key=$(mktemp); trap 'rm -f "$key"' EXIT
+    cat "$RELEASE_SIGNING_KEY" > "$key"
+    rm -f "$out/$name.sig"
+    ssh-keygen -q -Y sign -f "$key" -n qcdx-release "$out/$name" ||
+        { echo "签名失败：RELEASE_SIGNING_KEY 应是 ssh-keygen -t ed25519 生成的私钥文件（运维手册“发布签名”一节）" >&2; exit 1; }
+fi
 printf '%s\ncommit %s\nsubject %s\n' "$name" "$commit" "${subject//$'\n'/ }" > "$out/LATEST.new"
 mv "$out/LATEST.new" "$out/LATEST"  # last: a puller never finds a LATEST without its files
 echo "$out/$name"

@@ -10,6 +10,11 @@
 # ($QCDX_HEADER_FILE: a file holding one header line, e.g. "PRIVATE-TOKEN: …", sent with each
 # request and never on a command line). Without {file}, the name is appended after a slash.
 #
+# The tarball must carry an SSH signature (its .sig, namespace qcdx-release) by a key listed in
+# $QCDX_SIGNERS (default /etc/qcdx/release_signers, ssh-keygen's allowed_signers format): the
+# checksum only shows the download is whole, the signature that CI made it from main. A school
+# that signs nothing must say so, QCDX_SIGNERS=none, and is warned on every run.
+#
 # It reads LATEST; stops when that tarball was pulled already, or is older than `current`; checks
 # the tarball against its .sha256 and that it holds only files and folders inside the site; then
 # uploads it into a release as deploy.sh does (begin → rsync with --link-dest → commit), so a
@@ -53,6 +58,18 @@ fetch "$file" "$tmp/$file" && fetch "$file.sha256" "$tmp/$file.sha256" || { echo
 expected=$(awk -v f="$file" '$2 == f || $2 == "*" f { print $1; exit }' "$tmp/$file.sha256")
 actual=$(sha256sum "$tmp/$file" | cut -c1-64)
 [ -n "$expected" ] && [ "$expected" = "$actual" ] || { echo "校验失败：$file 的 SHA-256 是 $actual，$file.sha256 写的是 ${expected:-（没有这个文件的）}：不发布" >&2; exit 1; }
+signers=${QCDX_SIGNERS:-/etc/qcdx/release_signers}
+if [ "$signers" = none ]; then
+    echo "注意：没有核对发布签名（QCDX_SIGNERS=none），只核对了 SHA-256：谁能写入制品来源，谁就能发布" >&2
+else
+    [ -f "$signers" ] || { echo "没有发布签名的公钥文件 $signers（运维手册“发布签名”一节）：不发布" >&2; exit 1; }
+    fetch "$file.sig" "$tmp/$file.sig" || { echo "取不到 $file.sig：发布包没有签名，不发布" >&2; exit 1; }
+    signer=$(ssh-keygen -Y find-principals -f "$signers" -s "$tmp/$file.sig" 2>/dev/null | head -n 1) &&
+        [ -n "$signer" ] &&
+        ssh-keygen -Y verify -f "$signers" -I "$signer" -n qcdx-release -s "$tmp/$file.sig" < "$tmp/$file" >/dev/null 2>&1 ||
+        { echo "签名验证失败：$file 不是 $signers 里的密钥签发的，或签名后被改过：不发布" >&2; exit 1; }
+    echo "签名有效：$signer"
+fi
 # only regular files and folders, inside the site
 bad=$(tar -tvzf "$tmp/$file" | awk '$1 !~ /^[-d]/' | head -n 3)
 [ -z "$bad" ] || { echo "发布包里有不是普通文件的条目，不发布：$bad" >&2; exit 1; }

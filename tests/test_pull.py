@@ -7,11 +7,13 @@ to the server. The push over the real sshd on a loopback port other than 22, wit
 restricted to deploy/receive.sh (`restrict,command=…`)."""
 from __future__ import annotations
 
+import functools
 import http.server
 import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -31,16 +33,32 @@ def site(folder: Path, version: str) -> Path:
     return folder
 
 
-def pack(folder: Path, artifacts: Path, when: str) -> subprocess.CompletedProcess:
+@functools.cache
+def signing(name: str = "ci") -> tuple[Path, Path]:
+    """An SSH key as CI's RELEASE_SIGNING_KEY, and the server's allowed-signers file listing it."""
+    folder = Path(tempfile.mkdtemp(prefix=f"qcdx-signing-{name}-"))
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"qcdx-{name}", "-f", str(folder / "key")],
+                   check=True)
+    public = (folder / "key.pub").read_text(encoding="utf-8").split()
+    (folder / "release_signers").write_text(f'qcdx-{name} namespaces="qcdx-release" {public[0]} {public[1]}\n',
+                                            encoding="utf-8")
+    (folder / "key").chmod(0o644)  # as CI writes a File variable: pack.sh copies it to a private file
+    return folder / "key", folder / "release_signers"
+
+
+def pack(folder: Path, artifacts: Path, when: str, key: Path | None | str = "ci") -> subprocess.CompletedProcess:
+    env = {**os.environ, "RELEASE_TIME": when, "RELEASE_SUBJECT": f"发布 {folder.name}"}
+    if key is not None:
+        env["RELEASE_SIGNING_KEY"] = str(signing()[0] if key == "ci" else key)
     result = subprocess.run(["bash", str(PACK), str(folder), str(artifacts)], capture_output=True, text=True,
-                            env={**os.environ, "RELEASE_TIME": when, "RELEASE_SUBJECT": f"发布 {folder.name}"}, timeout=60)
+                            env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     return result
 
 
 def pull(base: Path, source: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(["sh", str(PULL), str(base), source], capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=60)
+                          env={**os.environ, "QCDX_SIGNERS": str(signing()[1]), **env}, timeout=60)
 
 
 def live(base: Path) -> str:
@@ -90,6 +108,43 @@ def test_the_server_pulls_verified_releases_from_an_artifact_folder(tmp_path):
     shutil.copy(again / "LATEST", artifacts / "LATEST")
     older = pull(base, str(artifacts))
     assert older.returncode == 0 and "不比当前发布" in older.stderr and live(base) == "v4"
+
+
+def test_only_a_tarball_signed_by_a_listed_key_is_published(tmp_path):
+    base, artifacts = tmp_path / "srv", tmp_path / "artifacts"
+    first = pull  # every refusal below leaves the server as it was
+
+    def latest() -> Path:
+        return artifacts / (artifacts / "LATEST").read_text(encoding="utf-8").splitlines()[0]
+
+    # no signature
+    pack(site(tmp_path / "v1", "v1"), artifacts, "20260101T000001Z", key=None)
+    assert not latest().with_name(latest().name + ".sig").exists()
+    unsigned = first(base, str(artifacts))
+    assert unsigned.returncode != 0 and "没有签名" in unsigned.stderr and not (base / "current").exists()
+    # signed by a key the server does not list
+    pack(site(tmp_path / "v1", "v1"), artifacts, "20260101T000001Z", key=signing("stranger")[0])
+    stranger = first(base, str(artifacts))
+    assert stranger.returncode != 0 and "签名验证失败" in stranger.stderr and not (base / "current").exists()
+    # changed after signing, its checksum made again (whoever can write the artifact folder)
+    pack(site(tmp_path / "v1", "v1"), artifacts, "20260101T000001Z")
+    data = bytearray(latest().read_bytes())
+    data[-30] ^= 0xFF
+    latest().write_bytes(bytes(data))
+    subprocess.run(f"sha256sum {latest().name} > {latest().name}.sha256", shell=True, cwd=artifacts, check=True)
+    changed = first(base, str(artifacts))
+    assert changed.returncode != 0 and "签名验证失败" in changed.stderr and not (base / "current").exists()
+    # no allowed-signers file on the server: nothing is published either
+    missing = first(base, str(artifacts), QCDX_SIGNERS=str(tmp_path / "absent"))
+    assert missing.returncode != 0 and "没有发布签名的公钥文件" in missing.stderr
+    # the school's own key: published, and the signer named
+    pack(site(tmp_path / "v1", "v1"), artifacts, "20260101T000001Z")
+    signed = first(base, str(artifacts))
+    assert signed.returncode == 0 and "签名有效：qcdx-ci" in signed.stdout and live(base) == "v1"
+    # a school that signs nothing says so, and is told every time
+    pack(site(tmp_path / "v2", "v2"), artifacts, "20260101T000002Z", key=None)
+    optout = first(base, str(artifacts), QCDX_SIGNERS="none")
+    assert optout.returncode == 0 and "没有核对发布签名" in optout.stderr and live(base) == "v2"
 
 
 def test_a_tarball_with_a_link_or_a_path_outside_is_refused(tmp_path):
