@@ -12,15 +12,17 @@ What it answers, each as GitLab's API documentation describes (shapes and status
 - REST /api/v4, a Bearer token on every call (401 otherwise): the user, project members, commits
   (create with actions and start_branch, list by ref_name and path, statuses), raw files,
   branches (get, delete), merge requests (list by labels or source_branch, create, edit with
-  add_labels/remove_labels/title/state_event, get one with detailed_merge_status, diffs, merge,
-  cancel auto-merge), deployments, avatar.
+  add_labels/remove_labels/title/state_event, get one with detailed_merge_status, diffs, merge),
+  deployments, avatar.
 - GraphQL /api/graphql: exactly the queries the pinned CMS sends (rootRef, the recursive tree's
   blobs with pagination, blobs by paths, the tree's lastCommit).
 
 Two users: an editor with the Developer role (30) and the 终审 reviewer with the Maintainer role
 (40). `main` is protected: only Maintainers push to it or merge into it; a Developer's merge is
 answered 401 as the merge API documents ("You don't have permissions to accept this merge
-request"). Branches are real Git branches; a commit is made with Git's plumbing on a temporary
+request"). "Pipelines must succeed" is on: a merge request whose head commit's pipeline has not
+passed (`pipelines`, set by the test: the double runs no CI) is answered 405 with
+detailed_merge_status `ci_must_pass` or `ci_still_running`. Branches are real Git branches; a commit is made with Git's plumbing on a temporary
 index; merging a merge request is a real merge commit on main (`git merge-tree`).
 
 Every request is recorded (`requests`); anything not listed above is answered 500 and recorded in
@@ -136,6 +138,10 @@ class GitLabDouble:
         self.refresh: dict[str, User] = {}
         self.merge_requests: dict[int, MergeRequest] = {}
         self.protected = {branch: {"push": MAINTAINER, "merge": MAINTAINER}}
+        # "Pipelines must succeed": a commit's pipeline result, as the test sets it (the double runs
+        # no CI; a commit without a result has its pipeline passed). Auto-merge is not modelled.
+        self.pipelines_must_succeed = True
+        self.pipelines: dict[str, str] = {}
         self.requests: list[Record] = []
         self.unknown: list[Record] = []
         self.lock = threading.RLock()
@@ -297,6 +303,9 @@ class GitLabDouble:
             status = "draft_status"
         elif not self.head(mr.source_branch):
             status = "broken_status"
+        elif self.pipelines_must_succeed and self.pipelines.get(self.head(mr.source_branch), "success") != "success":
+            running = self.pipelines[self.head(mr.source_branch)] in ("created", "pending", "running")
+            status = "ci_still_running" if running else "ci_must_pass"
         else:
             status = "mergeable"
         sha = self.head(mr.source_branch) if mr.state == "opened" else None
@@ -638,7 +647,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, [])
         if rest == "/merge_requests":
             return self._mr_list(query) if method == "GET" else self._mr_create(user, body) if method == "POST" else self._unknown()
-        m = re.fullmatch(r"/merge_requests/(\d+)(/diffs|/merge|/cancel_merge_when_pipeline_succeeds)?", rest)
+        m = re.fullmatch(r"/merge_requests/(\d+)(/diffs|/merge)?", rest)
         if m:
             mr = d.merge_requests.get(int(m.group(1)))
             if not mr:
@@ -653,9 +662,6 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._mr_diffs(mr)
             if (method, action) == ("PUT", "/merge"):
                 return self._mr_merge(mr, user, body)
-            if (method, action) == ("POST", "/cancel_merge_when_pipeline_succeeds"):
-                self._record.kind = "cancel auto-merge"
-                return self._send(406, {"message": "406 Branch cannot be merged"})  # none was set
         return self._unknown()
 
     def _mr_list(self, query: dict) -> None:

@@ -15,8 +15,9 @@ CSP violations recorded: none may happen):
   moves it to 就绪: the merge request is no longer a draft;
 - the editor's 发布 is refused by GitLab (only Maintainers merge into the protected main): the
   desk says so and main is unchanged;
-- the reviewer's 发布 merges it: main holds the file, a clone of main passes `check` and the
-  strict build, and the page shows the title.
+- while the check's pipeline has failed, the reviewer's 发布 is refused too ("Pipelines must
+  succeed"); once it has passed, the reviewer's 发布 merges it: main holds the file, a clone of
+  main passes `check` and the strict build, and the page shows the title.
 """
 from __future__ import annotations
 
@@ -198,7 +199,7 @@ def test_an_editor_and_the_reviewer_publish_through_gitlab(school, browser, tmp_
     (mr,) = gitlab.merge_requests.values()
     wait(lambda: gitlab.show(mr.source_branch, FILE) is not None, "the file on the workflow branch")
     assert mr.labels == ["sveltia-cms/draft"] and mr.title.startswith("Draft: ") and mr.state == "opened"
-    assert mr.author is gitlab.users["editor"] and mr.target_branch == "main"
+    assert mr.author is gitlab.users["editor"] and mr.target_branch == "main" and mr.source_branch.startswith("cms/news/")
     assert "title: GitLab新闻" in gitlab.show(mr.source_branch, FILE).decode()
     assert gitlab.head("main") == first and gitlab.show("main", FILE) is None
     dialog = editor.page.get_by_role("alertdialog")
@@ -248,7 +249,19 @@ def test_an_editor_and_the_reviewer_publish_through_gitlab(school, browser, tmp_
     assert merges and all(r.status == 401 and r.user == "editor" for r in merges), merges
     assert mr.state == "opened" and gitlab.head("main") == first
 
-    # the reviewer publishes: the merge request merged into main
+    # the check (the pipeline of .gitlab/ci/desk-check.yml) has failed: GitLab refuses the merge
+    gitlab.pipelines[gitlab.head(mr.source_branch)] = "failed"
+    reviewer.board()
+    refused_at = len(gitlab.requests)
+    reviewer.card("GitLab新闻").get_by_role("button", name="发布条目").click()
+    reviewer.page.get_by_role("alertdialog").get_by_role("button", name=re.compile("^发布")).click()
+    reviewer.page.get_by_text("无法发布条目。请重试。").first.wait_for()
+    merges = [r for r in gitlab.requests[refused_at:] if r.kind == "merge"]
+    assert [r.status for r in merges] == [405] and mr.state == "opened" and gitlab.head("main") == first
+    assert gitlab.mr_json(mr)["detailed_merge_status"] == "ci_must_pass"
+
+    # the pipeline passed: the reviewer publishes, the merge request merged into main
+    gitlab.pipelines[gitlab.head(mr.source_branch)] = "success"
     reviewer.board()
     reviewer.card("GitLab新闻").get_by_role("button", name="发布条目").click()
     reviewer.page.get_by_role("alertdialog").get_by_role("button", name=re.compile("^发布")).click()
