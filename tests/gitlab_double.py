@@ -124,8 +124,12 @@ class Record:
 class GitLabDouble:
     """The double: `start()`, then `origin`; `register(app)`; `git(...)` on the bare repository."""
 
-    def __init__(self, workdir: Path, project: str = "school/site", branch: str = "main"):
+    def __init__(self, workdir: Path, today: dt.date, project: str = "school/site", branch: str = "main"):
         self.workdir = Path(workdir)
+        # the double's own clock (no test reads the wall clock): `today` at 09:00 Beijing time,
+        # a second later at each event, so that every date GitLab gives is in order
+        self._start = dt.datetime.combine(today, dt.time(1, 0), tzinfo=dt.timezone.utc)
+        self._ticks = 0
         self.project, self.branch = project, branch
         self.repo = self.workdir / "site.git"
         self.users = {
@@ -210,8 +214,17 @@ class GitLabDouble:
                 "authored_date": ad, "committer_name": cn, "committer_email": ce, "committed_date": cd,
                 "trailers": {}, "web_url": f"{self.origin}/{self.project}/-/commit/{h}"}
 
+    def now(self) -> dt.datetime:
+        with self.lock:
+            self._ticks += 1
+            return self._start + dt.timedelta(seconds=self._ticks)
+
+    def stamp(self) -> str:
+        """A time as GitLab writes it: 2026-11-23T01:00:05.000Z."""
+        return self.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
     def _identity(self, user: User) -> dict:
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+        now = self.now().isoformat()
         return {"GIT_AUTHOR_NAME": user.name, "GIT_AUTHOR_EMAIL": user.email, "GIT_AUTHOR_DATE": now,
                 "GIT_COMMITTER_NAME": user.name, "GIT_COMMITTER_EMAIL": user.email, "GIT_COMMITTER_DATE": now}
 
@@ -345,10 +358,6 @@ def _png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 48, 48, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -516,7 +525,7 @@ class _Handler(BaseHTTPRequestHandler):
         with d.lock:
             d.tokens[access], d.refresh[refresh] = user, user
         self._send(200, {"access_token": access, "token_type": "Bearer", "expires_in": 7200,
-                         "refresh_token": refresh, "scope": "api", "created_at": int(dt.datetime.now().timestamp())})
+                         "refresh_token": refresh, "scope": "api", "created_at": int(d.now().timestamp())})
 
     def _redirect(self, uri: str, params: dict) -> None:
         self._send(302, raw=b"", headers={"Location": f"{uri}?{urlencode(params)}"}, content_type="text/html")
@@ -690,7 +699,7 @@ class _Handler(BaseHTTPRequestHandler):
         iid = len(d.merge_requests) + 1
         labels = body.get("labels") or []
         labels = [x for x in (labels.split(",") if isinstance(labels, str) else labels) if x]
-        now = _now()
+        now = d.stamp()
         mr = MergeRequest(iid, next(d._ids), body["title"], source, target, user, labels, body.get("description", ""),
                           bool(body.get("remove_source_branch")), now, now)
         d.merge_requests[iid] = mr
@@ -710,7 +719,7 @@ class _Handler(BaseHTTPRequestHandler):
             mr.state = "closed"
         elif body.get("state_event") == "reopen" and mr.state == "closed":
             mr.state = "opened"
-        mr.updated_at = _now()
+        mr.updated_at = self.double.stamp()
         self._send(200, self.double.mr_json(mr))
 
     def _mr_diffs(self, mr: MergeRequest) -> None:
@@ -748,7 +757,7 @@ class _Handler(BaseHTTPRequestHandler):
         sha = d.merge(mr, user, body.get("merge_commit_message") or mr.title)
         if sha is None:
             return self._send(406, {"message": "Branch cannot be merged"})
-        mr.state, mr.merge_commit_sha, mr.merged_by, mr.updated_at = "merged", sha, user, _now()
+        mr.state, mr.merge_commit_sha, mr.merged_by, mr.updated_at = "merged", sha, user, d.stamp()
         if body.get("should_remove_source_branch") or mr.remove_source_branch:
             d.git("update-ref", "-d", f"refs/heads/{mr.source_branch}")
         self._send(200, d.mr_json(mr))

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, copy_project
+from conftest import FIXTURES, ROOT, TODAY, copy_project
 from gitlab_double import App, GitLabDouble
 from macros.editorial import desk
 from test_desk_browser import Desk
@@ -59,7 +59,7 @@ def _with_admin_conf(original, admin_conf: Path):
 def school(tmp_path_factory):
     """The double with the small school pushed to it, the desk for it under nginx, the app registered."""
     work = tmp_path_factory.mktemp("desk-gitlab")
-    gitlab = GitLabDouble(work / "gitlab")
+    gitlab = GitLabDouble(work / "gitlab", TODAY)
     git_origin = gitlab.start()
     project = copy_project(FIXTURES / "small", work / "small")
     project.edit("mkdocs.yml", "extra:\n",
