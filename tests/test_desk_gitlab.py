@@ -145,7 +145,12 @@ class Browser:
         popup.get_by_label("用户名").fill(login)
         popup.get_by_role("button", name="授权").click()
         popup.wait_for_event("close", timeout=15_000)  # back to the desk, which closes the window
-        button.wait_for(state="detached")  # signed in: the desk shows its collections (a phone: their list)
+        try:
+            button.wait_for(state="detached")  # signed in: the desk shows its collections (a phone: their list)
+        except Exception as error:
+            shown = page.get_by_role("alert").all_inner_texts()
+            raise AssertionError(f"{login} was not signed in: the desk shows {shown}; CSP refused {self.csp}; "
+                                 f"other hosts asked {self.asked}") from error
         page.wait_for_url(re.compile(r"#/collections"))
         page.get_by_text("新闻").first.wait_for()
 
