@@ -462,7 +462,7 @@ class _Handler(BaseHTTPRequestHandler):
             app = d.apps.get(params.get("client_id", ""))
             if not app or params.get("redirect_uri") != app.redirect_uri:
                 # GitLab shows this on its own page, never redirecting to an unregistered address
-                return self._page(400, "授权时出错", "The redirect URI included is not valid." if app else
+                return self._page(400, "授权时出错", "The redirect uri included is not valid." if app else
                                   "Client authentication failed due to unknown client, no client authentication "
                                   "included, or unsupported authentication method.")
             error = None
