@@ -41,7 +41,7 @@ import secrets
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
@@ -414,7 +414,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, raw=b"", headers={
                     "Access-Control-Allow-Methods": "POST" if path == "/oauth/token" else "GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD",
                     "Access-Control-Allow-Headers": allow, "Access-Control-Max-Age": "7200"}, content_type="text/plain")
-            body = self._body() if self.command in ("POST", "PUT") else {}
+            body = self._body()  # read whatever the method, so that the connection stays in step
             self._record.body = body
             if path.startswith("/oauth/"):
                 return self._oauth(path, query, body)
