@@ -8,8 +8,8 @@ GitLab is tests/gitlab_double.py: a double of the API the CMS uses over a real G
 CSP violations recorded: none may happen):
 
 - the editor (Developer) signs in through GitLab's authorize page in the login window, writes a
-  news item (its title typed through IME composition) and saves it: a branch and a merge request
-  labelled draft, titled `Draft: …`; main unchanged;
+  news item (its title typed through IME composition, a cover photo uploaded) and saves it: a
+  branch and a merge request labelled draft, titled `Draft: …`; main unchanged;
 - moves it to 审核中 on the workflow board: the label changes;
 - the 终审 reviewer (Maintainer) signs in in another browser, signs the three review steps,
   moves it to 就绪: the merge request is no longer a draft;
@@ -33,7 +33,7 @@ import pytest
 from conftest import FIXTURES, ROOT, TODAY, copy_project
 from gitlab_double import App, GitLabDouble
 from macros.editorial import desk
-from test_desk_browser import Desk
+from test_desk_browser import Desk, photo
 from tools import nginx
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -43,6 +43,7 @@ WATCH = ("document.addEventListener('securitypolicyviolation', "
          "e => console.error('CSP-VIOLATION ' + e.violatedDirective + ' ' + e.blockedURI));")
 SLUG = "gitlab-xinwen"
 FILE = f"docs/news/2023/2023-09-05-{SLUG}.md"
+COVER = "docs/news/2023/images/cover.png"
 
 
 def _with_admin_conf(original, admin_conf: Path):
@@ -197,6 +198,8 @@ def test_an_editor_and_the_reviewer_publish_through_gitlab(school, browser, tmp_
     cms.type("title", ["x", "xin", "xinwen"], "新闻")
     cms.fill("date", "2023-09-05")
     cms.field("section").get_by_role("radio").first.click()
+    (tmp_path / "cover.png").write_bytes(photo())
+    cms.field("cover").locator("input[type=file]").first.set_input_files(tmp_path / "cover.png")
     cms.type("body", ["bian", "bianji"], "编辑台经学校 GitLab 发布的新闻。")
     editor.page.get_by_role("textbox", name="别名").fill(SLUG)
     editor.page.get_by_role("button", name="保存").click()
@@ -206,6 +209,7 @@ def test_an_editor_and_the_reviewer_publish_through_gitlab(school, browser, tmp_
     assert mr.labels == ["sveltia-cms/draft"] and mr.title.startswith("Draft: ") and mr.state == "opened"
     assert mr.author is gitlab.users["editor"] and mr.target_branch == "main" and mr.source_branch.startswith("cms/news/")
     assert "title: GitLab新闻" in gitlab.show(mr.source_branch, FILE).decode()
+    assert gitlab.show(mr.source_branch, COVER) == photo()  # a photo through the commits API, base64
     assert gitlab.head("main") == first and gitlab.show("main", FILE) is None
     dialog = editor.page.get_by_role("alertdialog")
     if dialog.count():  # Sveltia asks whether to send the draft for review: the board does that below
@@ -276,6 +280,7 @@ def test_an_editor_and_the_reviewer_publish_through_gitlab(school, browser, tmp_
     assert gitlab.head(mr.source_branch) is None  # the workflow branch removed with the merge
     published = gitlab.show("main", FILE).decode()
     assert "title: GitLab新闻" in published and "final: 林国栋 2023-09-05" in published
+    assert "cover: images/cover.png" in published and gitlab.show("main", COVER) == photo()
     parents = gitlab.git("show", "-s", "--format=%P", "main").split()
     assert parents[0] == first and len(parents) == 2  # a merge commit on main
     reviewer.page.wait_for_timeout(500)
@@ -302,4 +307,4 @@ def test_an_editor_and_the_reviewer_publish_through_gitlab(school, browser, tmp_
     built = project.build()
     assert built.returncode == 0, built.stderr[-3000:]
     page = (project.root / "site" / "news" / "2023" / SLUG / "index.html").read_text(encoding="utf-8")
-    assert "GitLab新闻" in page and "编辑台经学校 GitLab 发布的新闻" in page
+    assert "GitLab新闻" in page and "编辑台经学校 GitLab 发布的新闻" in page and 'class="qc-cover"' in page
