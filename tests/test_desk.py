@@ -64,7 +64,8 @@ def _check_fields(model: type[m.Record], fields: list[dict], where: str) -> None
         label = f"{where}.{form['name']}"
         assert form["label"] == info.description, label
         if form["widget"] != "object":
-            assert form["required"] == (info.is_required() or form["widget"] in ("relation", "list") and form.get("min", 0) > 0), label
+            assert form["required"] == (info.is_required() or form["widget"] in ("relation", "list") and form.get("min", 0) > 0
+                                        or form["name"] in desk.NEW_RECORD.get(where, {})), label
         if form["widget"] == "select":
             _check_options(info, form, label)
         if form["widget"] == "object":
@@ -263,3 +264,27 @@ def test_a_new_record_starts_with_what_new_writes(small):
             if "请填写" in str(value) or fields[name]["required"] or value == info.get_default(call_default_factory=True):
                 continue
             assert fields[name].get("default") == value, f"{data}.{name}: `new` writes {value!r}, the desk {fields[name].get('default')!r}"
+
+
+def test_a_save_writes_nothing_into_records_it_did_not_touch():
+    """Sveltia fills every field's `default` (a switch: false) into each record of a file that
+    lacks it, and writes it on save; a key-value field in a list writes `internal: null`. So no
+    form field has a default or is a switch, and a data file's notes are kept as written
+    (tests/test_desk_browser.py saves files through the desk and compares every record)."""
+    config = written()
+
+    def every(fields, where):
+        for form in fields:
+            yield where, form
+            yield from every(form.get("fields", []), f"{where}.{form['name']}")
+
+    forms_ = [pair for c in config["collections"] for pair in
+              every(c.get("fields") or c["files"][0]["fields"], c["name"])]
+    assert [w + "." + f["name"] for w, f in forms_ if "default" in f] == []
+    assert [w + "." + f["name"] for w, f in forms_ if f.get("widget") == "boolean"] == []
+    notes = {w: f["widget"] for w, f in forms_ if f["name"] == "internal"}
+    assert notes["news"] == "keyvalue" and notes["courses.courses"] == "hidden"
+    assert {w for w, widget in notes.items() if widget != "hidden"} == {
+        c["name"] for c in config["collections"] if "folder" in c}
+    course = {f["name"]: f for f in forms(config)["courses"]}
+    assert "试" in course["status"]["hint"] and course["status"]["required"]
