@@ -288,3 +288,26 @@ def test_a_save_writes_nothing_into_records_it_did_not_touch():
         c["name"] for c in config["collections"] if "folder" in c}
     course = {f["name"]: f for f in forms(config)["courses"]}
     assert "试" in course["status"]["hint"] and course["status"]["required"]
+
+
+def test_checks_problems_reach_a_github_pull_request_as_annotations(small, capsys):
+    """`desk-check --github`: each problem one `::error` workflow command at its file and line,
+    escaped as GitHub requires (%, CR, LF; in a property also : and ,)."""
+    from macros.cli import main
+    from macros.content.problems import Problem
+    from macros.editorial import annotations
+
+    assert main(["--root", str(small.root), "desk-check", "--github"]) == 0
+    assert capsys.readouterr().out == ""
+    small.edit("data/courses.yaml", "hours: 4", "hours: -4")
+    small.edit("data/courses.yaml", "since: 2021", "since: 二〇二一")
+    assert main(["--root", str(small.root), "desk-check", "--github"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(line.startswith("::error file=data/courses.yaml,line=") for line in lines)
+    assert "记录「c1」，字段「hours」::data/courses.yaml 第 5 行" in lines[0] and "课时" in lines[0]
+    odd = Problem("docs/a,b:c.md", 3, "x", "title", "满意度 96%\r\n第二行")
+    assert annotations.annotation(odd) == (
+        "::error file=docs/a%2Cb%3Ac.md,line=3,title=内容检查：记录「x」，字段「title」::"
+        "docs/a,b:c.md 第 3 行，记录「x」，字段「title」：满意度 96%25%0D%0A第二行")
+    assert annotations.annotation(Problem("mkdocs.yml", 0, message="缺少 site_url")) == \
+        "::error file=mkdocs.yml,title=内容检查::mkdocs.yml：缺少 site_url"
