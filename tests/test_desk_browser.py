@@ -69,6 +69,10 @@ ONE_FILE = """async (path) => {
     return await (await (await folder.getFileHandle(parts.at(-1))).getFile()).text();
   } catch (error) { return null; }
 }"""
+OVERFLOW = """() => [...document.querySelectorAll('section.field[data-key-path], button, input, textarea')]
+  .filter(e => e.getClientRects().length && !e.closest('[inert], [aria-hidden=true]'))
+  .map(e => [e.dataset.keyPath || e.tagName, e.getBoundingClientRect()])
+  .filter(([, r]) => r.left < 0 || r.right > innerWidth).map(([name]) => name)"""
 KEY_PATHS = "() => [...document.querySelectorAll('section.field[data-key-path]')].map(e => e.dataset.keyPath)"
 
 
@@ -446,9 +450,24 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     page.set_viewport_size({"width": 360, "height": 740})
     page.wait_for_timeout(300)
     page.screenshot(path=tmp_path / "desk-list-360.png")
+    # a news item written on a phone: every field within the width, 保存 in view; the file name
+    # (别名) is behind ⋮ there, in a sheet of its own
     cms.visit(origin, "collections/news/new")
     cms.field("title").wait_for()
+    page.get_by_role("button", name="放弃").click()  # the draft of the refused item, kept by the desk
     page.screenshot(path=tmp_path / "desk-news-360.png")
+    cms.fill("title", "手机上写的新闻")
+    cms.fill("date", "2023-09-03")
+    cms.field("section").get_by_role("radio", name="学校要闻").click()
+    cms.body("在手机上写的正文。")
+    assert page.evaluate(OVERFLOW) == [], "a field reaches past the phone's width"
+    page.get_by_role("button", name="显示编辑器选项").click()
+    page.get_by_role("menuitem", name="别名（文件名）").click()
+    page.get_by_role("textbox", name="别名").fill("shouji")
+    page.keyboard.press("Escape")
+    save = page.get_by_role("button", name="保存").bounding_box()
+    assert 0 <= save["x"] and save["x"] + save["width"] <= 360 and 0 <= save["y"] < 740
+    cms.save("docs/news/2023/2023-09-03-shouji.md", "在手机上写的正文")
     written = {path: base64.b64decode(data) for path, data in page.evaluate(READ).items()}
     assert page.evaluate("window.__csp") == [], "the desk broke admin.conf's CSP"
     context.close()
@@ -461,7 +480,8 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
                        "data/trainings.yaml", "docs/notes/col/2023-10-01-biji-san.md",
                        "docs/bulletins/jianbao-2023h2.md", "data/research.yaml", "data/topics.yaml",
                        "data/sections.yaml", "data/columns.yaml", "data/departments.yaml",
-                       "docs/notes/col/2023-02-10-n1.md", "docs/bulletins/b1.md", "data/leaders.yaml"}, changed
+                       "docs/notes/col/2023-02-10-n1.md", "docs/bulletins/b1.md", "data/leaders.yaml",
+                       "docs/news/2023/2023-09-03-shouji.md"}, changed
     # a save changes what it was asked to and nothing else, as PyYAML reads the files (comments
     # and [a, b] written as a block list aside)
     was = {path: base64.b64decode(files[path]).decode() for path in changed if path in files}
@@ -534,3 +554,4 @@ def test_an_editor_writes_news_a_course_and_a_teacher_through_the_desk(desk_site
     assert built.returncode == 0, built.stderr[-3000:]
     page_html = (project.root / "site" / "news" / "2023" / "kaixue" / "index.html").read_text(encoding="utf-8")
     assert "校园新闻" in page_html and "学员代表发言" in page_html
+    assert "在手机上写的正文" in (project.root / "site" / "news" / "2023" / "shouji" / "index.html").read_text(encoding="utf-8")

@@ -52,6 +52,31 @@ CDN_FONTS = {
         "node_modules/@fontsource/noto-mono/files/noto-mono-latin-400-normal.woff2",
 }
 ADMIN_SOURCE = Path(__file__).resolve().parent / "admin"  # the page and its shim
+# Strings 0.221.1's zh-CN.json lacks (111 of its 918; the interface shows them in English) that an
+# editor meets in these forms: on a phone the slug is behind ⋮ → "Slug", a refused save offers
+# "Show Errors". Added to the copied locales/zh-CN.json; a string the package has is never replaced.
+LOCALE_ADDED: dict[str, str] = {
+    "show_errors": "查看错误",
+    "entry_sidebar.slug.title": "别名（文件名）",
+    "entry_sidebar.slug.generated_on_save": "别名在保存时由条目内容生成；其中的日期和时间是保存时的。",
+    "entry_sidebar.slug.unavailable": "这一条没有别名。",
+    "save_conflict.title": "这一条已被别人修改",
+    "save_conflict.modified_by": "{$name} 在您打开之后于 {$date} 修改了这一条。",
+    "save_conflict.modified": "您打开之后，这一条已在仓库中被修改。",
+    "save_conflict.deleted": "您打开之后，这一条已从仓库中删除。",
+    "save_conflict.overwrite_warning": "现在保存，别人的修改会丢失。",
+    "save_conflict.recreate_warning": "现在保存，这一条会被重新建立。",
+    "save_conflict.save_anyway": "仍然保存",
+    "save_conflict.branch_moved": "保存时仓库已被别人更新，请再保存一次。",
+    "remote_change.reload_entry": "重新载入",
+    "remote_change.confirm_reloading_entry": "确定重新载入吗？没有保存的修改会丢失。",
+    "list_item_options": "列表项选项",
+    "select_item": "选择 {$name}",
+    "replace_file": "替换文件", "replace_image": "替换图片", "remove_file": "移除文件", "remove_image": "移除图片",
+    "relation_field.save_together_hint": "新加的{$name}会和正在编辑的这一条一起保存。",
+    "relation_field.add_failed": "没能添加{$name}。",
+    "file_unavailable": "无法载入", "file_unavailable_description": "这个文件无法载入，可能已被移动或删除。",
+}
 
 # A field whose value names a record of another file → that file (as load.py resolves them).
 REFERENCES = {
@@ -143,6 +168,14 @@ SOURCE_BODIES: dict[type, str] = {
     m.Bulletin: "正文按原样保存（Markdown 源码）：{{ … }} 和 {% … %} 是网站自动填入统计数字和列表的写法，"
                 "不要改动其中的字；小标题用「## 」开头",
 }
+
+
+# The rich-text editor's buttons: what the site's Markdown renders. Not italic (the editor writes
+# `_重点_`, which inside Chinese text stays as written: Python-Markdown's underscores are not
+# emphasis within a word), not strikethrough (`~~…~~`: no extension of mkdocs.yml renders it),
+# not a first-level heading (the page's title is one).
+RICH_BUTTONS = ["bold", "link", "heading-two", "heading-three", "heading-four", "quote",
+                "bulleted-list", "numbered-list", "code"]
 
 
 class DeskError(Exception):
@@ -368,6 +401,8 @@ def collection(kind: Kind) -> dict:
     }
     if kind.model in SOURCE_BODIES:  # the body as typed: no rich-text round trip over its macros
         out["fields"][-1].update({"modes": ["raw"], "hint": SOURCE_BODIES[kind.model]})
+    else:
+        out["fields"][-1]["buttons"] = RICH_BUTTONS
     if kind.preview:  # the page on the site (with `make desk`, the preview: its problems in Chinese)
         out["preview_path"] = kind.preview
         out["preview_path_date_field"] = "date"
@@ -381,7 +416,7 @@ def _kept_as_written(form: dict) -> dict:
     """The editors' note of a record in a data file: kept as it is written, not shown. Sveltia
     0.221.1's key-value field inside a list writes `internal: null` into every record it draws
     without a note (its "enable validation" placeholder escapes omit_empty_optional_fields there)."""
-    return {"name": form["name"], "label": form["label"], "widget": "hidden", "required": False}
+    return {"name": form["name"], "label": form["label"], "widget": "hidden"}
 
 
 def _shown_field(model: type[BaseModel]) -> str:
@@ -499,12 +534,27 @@ def write(root: Path | str, site_dir: Path | str, config_file: str = configurati
         target = admin / Path(name).relative_to("dist") if name.startswith("dist/") else admin / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(package / name, target)
+    _add_strings(admin / "locales" / "zh-CN.json")
     (admin / "fonts").mkdir(exist_ok=True)
     for font in CDN_FONTS.values():
         shutil.copyfile(modules / font, admin / "fonts" / Path(font).name)
     (admin / "sveltia-cms.js").write_text(local_script((package / CMS_SCRIPT).read_text(encoding="utf-8")),
                                           encoding="utf-8")
     return []
+
+
+def _add_strings(path: Path) -> None:
+    """LOCALE_ADDED into the copied locale file, where the package has no string of its own."""
+    import json
+
+    strings = json.loads(path.read_text(encoding="utf-8"))
+    for key, text in LOCALE_ADDED.items():
+        *parents, last = key.split(".")
+        node = strings
+        for part in parents:
+            node = node.setdefault(part, {})
+        node.setdefault(last, text)
+    path.write_text(json.dumps(strings, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def local_script(script: str) -> str:
