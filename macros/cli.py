@@ -84,8 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     wechat.add_argument("-o", "--output", metavar="FILE", help="写入这个文件（默认输出到屏幕）")
     desk_config = commands.add_parser("desk-config", help="生成编辑台（/admin/）的配置 config.yml（由数据模型生成）")
     desk_config.add_argument("-o", "--output", metavar="FILE", help="写入这个文件（默认输出到屏幕）")
-    desk_check = commands.add_parser("desk-check", help="与 check 相同，另把问题写成 JUnit 报告（合并请求页面上显示）")
-    desk_check.add_argument("--junit", metavar="FILE", required=True, help="JUnit XML 报告写入这个文件")
+    desk_check = commands.add_parser("desk-check", help="与 check 相同，另把问题写成 JUnit 报告（GitLab 合并请求页面上显示）"
+                                      "或 GitHub 的标注（拉取请求的文件上显示）")
+    desk_check.add_argument("--junit", metavar="FILE", help="JUnit XML 报告写入这个文件（GitLab）")
+    desk_check.add_argument("--github", action="store_true",
+                            help="每个问题输出一行 GitHub 工作流命令 ::error file=…,line=…::…（GitHub Actions 里运行）")
     desk_site = commands.add_parser("desk", help="把编辑台放进已生成的网站：SITE_DIR/admin/（需要先 npm ci）")
     desk_site.add_argument("--site-dir", default="site", help="已生成的网站目录，默认 site")
     desk_site.add_argument("--site-url", help="编辑台「预览」链接指向的网站地址（默认 mkdocs.yml 的 site_url）")
@@ -236,7 +239,14 @@ def _desk(args) -> int:
             problems = error.problems
             print(error, file=sys.stderr)
             print(f"检查未通过：发现 {len(problems)} 个问题。", file=sys.stderr)
-        Path(args.junit).write_text(desk.junit(problems), encoding="utf-8")
+        if args.junit:
+            Path(args.junit).write_text(desk.junit(problems), encoding="utf-8")
+        if args.github:
+            from .editorial import annotations
+            sys.stdout.write(annotations.annotations(problems))
+        if not args.junit and not args.github:
+            print("desk-check：请给出 --junit FILE 或 --github", file=sys.stderr)
+            return 2
         return 1 if problems else 0
     if args.command == "desk-config":
         text = desk.dump(desk.config(root, args.config_file))

@@ -63,8 +63,9 @@ def _check_fields(model: type[m.Record], fields: list[dict], where: str) -> None
         info = model.model_fields[form["name"]]
         label = f"{where}.{form['name']}"
         assert form["label"] == info.description, label
-        if form["widget"] != "object":
-            assert form["required"] == (info.is_required() or form["widget"] in ("relation", "list") and form.get("min", 0) > 0), label
+        if form["widget"] not in ("object", "hidden"):  # hidden: a data record's note, kept as written
+            assert form["required"] == (info.is_required() or form["widget"] in ("relation", "list") and form.get("min", 0) > 0
+                                        or form["name"] in desk.NEW_RECORD.get(where, {})), label
         if form["widget"] == "select":
             _check_options(info, form, label)
         if form["widget"] == "object":
@@ -203,6 +204,24 @@ def test_the_desk_goes_into_admin_only_and_loads_nothing_from_elsewhere(tmp_path
     assert "http" not in page and 'src="desk.js"' in page and 'src="sveltia-cms.js"' in page
 
 
+def test_the_strings_the_package_lacks_are_in_chinese_and_its_own_are_kept(tmp_path):
+    """0.221.1's zh-CN.json lacks some strings (shown in English): on a phone the slug is behind
+    ⋮ → "Slug", a refused save offers "Show Errors". The copied file has them in Chinese."""
+    import json
+
+    desk.write(SMALL, tmp_path, modules=ROOT)
+    written_ = json.loads((tmp_path / "admin" / "locales" / "zh-CN.json").read_text(encoding="utf-8"))
+    package = json.loads((ROOT / desk.CMS_PACKAGE / "locales" / "zh-CN.json").read_text(encoding="utf-8"))
+
+    def flat(node, prefix=""):
+        for key, value in node.items():
+            yield from flat(value, f"{prefix}{key}.") if isinstance(value, dict) else [(prefix + key, value)]
+    ours, theirs = dict(flat(written_)), dict(flat(package))
+    assert {k: v for k, v in ours.items() if k in theirs} == theirs  # nothing of the package replaced
+    assert ours["show_errors"] == "查看错误" and ours["entry_sidebar.slug.title"].startswith("别名")
+    assert all(k in ours for k in desk.LOCALE_ADDED)
+
+
 def test_without_npm_the_site_has_no_desk_and_says_so(tmp_path):
     site = tmp_path / "site"
     (site / "admin").mkdir(parents=True)
@@ -263,3 +282,54 @@ def test_a_new_record_starts_with_what_new_writes(small):
             if "请填写" in str(value) or fields[name]["required"] or value == info.get_default(call_default_factory=True):
                 continue
             assert fields[name].get("default") == value, f"{data}.{name}: `new` writes {value!r}, the desk {fields[name].get('default')!r}"
+
+
+def test_a_save_writes_nothing_into_records_it_did_not_touch():
+    """Sveltia fills every field's `default` (a switch: false) into each record of a file that
+    lacks it, and writes it on save; a key-value field in a list writes `internal: null`. So no
+    form field has a default or is a switch, and a data file's notes are kept as written
+    (tests/test_desk_browser.py saves files through the desk and compares every record)."""
+    config = written()
+
+    def every(fields, where):
+        for form in fields:
+            yield where, form
+            yield from every(form.get("fields", []), f"{where}.{form['name']}")
+
+    forms_ = [pair for c in config["collections"] for pair in
+              every(c.get("fields") or c["files"][0]["fields"], c["name"])]
+    assert [w + "." + f["name"] for w, f in forms_ if "default" in f] == []
+    assert [w + "." + f["name"] for w, f in forms_ if f.get("widget") == "boolean"] == []
+    notes = {w: f["widget"] for w, f in forms_ if f["name"] == "internal"}
+    assert notes["news"] == "keyvalue" and notes["courses.courses"] == "hidden"
+    assert {w for w, widget in notes.items() if widget != "hidden"} == {
+        c["name"] for c in config["collections"] if "folder" in c}
+    bodies = {c["name"]: c["fields"][-1] for c in config["collections"] if "folder" in c}
+    assert bodies["bulletins"]["modes"] == ["raw"]  # its macros as written: no rich-text round trip
+    assert all("italic" not in body.get("buttons", ["italic"]) and "strikethrough" not in body["buttons"]
+               for name, body in bodies.items() if name != "bulletins")
+    course = {f["name"]: f for f in forms(config)["courses"]}
+    assert "试" in course["status"]["hint"] and course["status"]["required"]
+
+
+def test_checks_problems_reach_a_github_pull_request_as_annotations(small, capsys):
+    """`desk-check --github`: each problem one `::error` workflow command at its file and line,
+    escaped as GitHub requires (%, CR, LF; in a property also : and ,)."""
+    from macros.cli import main
+    from macros.content.problems import Problem
+    from macros.editorial import annotations
+
+    assert main(["--root", str(small.root), "desk-check", "--github"]) == 0
+    assert capsys.readouterr().out == ""
+    small.edit("data/courses.yaml", "hours: 4", "hours: -4")
+    small.edit("data/courses.yaml", "since: 2021", "since: 二〇二一")
+    assert main(["--root", str(small.root), "desk-check", "--github"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(line.startswith("::error file=data/courses.yaml,line=") for line in lines)
+    assert "记录「c1」，字段「hours」::data/courses.yaml 第 5 行" in lines[0] and "课时" in lines[0]
+    odd = Problem("docs/a,b:c.md", 3, "x", "title", "满意度 96%\r\n第二行")
+    assert annotations.annotation(odd) == (
+        "::error file=docs/a%2Cb%3Ac.md,line=3,title=内容检查：记录「x」，字段「title」::"
+        "docs/a,b:c.md 第 3 行，记录「x」，字段「title」：满意度 96%25%0D%0A第二行")
+    assert annotations.annotation(Problem("mkdocs.yml", 0, message="缺少 site_url")) == \
+        "::error file=mkdocs.yml,title=内容检查::mkdocs.yml：缺少 site_url"

@@ -165,6 +165,22 @@ def test_check_output_goes_to_the_summary(site_yml, small, tmp_path):
     assert summary.read_text(encoding="utf-8") == "### 内容检查通过\n\n检查通过：新闻 3 条；没有发现问题。\n\n"
 
 
+def test_check_problems_are_annotations_on_the_pull_request(site_yml, small, tmp_path):
+    """On a pull request whose check failed, each problem is a GitHub error annotation at its
+    file and line, in Chinese (`desk-check --github`, run here as the workflow runs it)."""
+    build = site_yml["jobs"]["build"]
+    index = step_index(build, lambda s: "desk-check --github" in s.get("run", ""))
+    step = steps(build)[index]
+    assert index > step_index(build, lambda s: s.get("id") == "check")
+    assert step["if"] == "${{ github.event_name == 'pull_request' && !cancelled() && steps.check.outcome == 'failure' }}"
+    (small.root / ".venv").symlink_to(VENV)
+    small.edit("data/trainings.yaml", "trainees: 40", "trainees: 四十")
+    result = run_step(step["run"], small.root, tmp_path / "summary.md")
+    assert result.returncode == 1
+    assert result.stdout == ("::error file=data/trainings.yaml,line=7,title=内容检查：记录「k1」，字段「trainees」::"
+                             "data/trainings.yaml 第 7 行，记录「k1」，字段「trainees」：培训人次应为整数，写的是「四十」\n")
+
+
 def test_freshness_goes_to_the_summary(site_yml, small, tmp_path):
     build = site_yml["jobs"]["build"]
     step = next(s for s in steps(build) if "macros freshness" in s.get("run", ""))

@@ -52,6 +52,31 @@ CDN_FONTS = {
         "node_modules/@fontsource/noto-mono/files/noto-mono-latin-400-normal.woff2",
 }
 ADMIN_SOURCE = Path(__file__).resolve().parent / "admin"  # the page and its shim
+# Strings 0.221.1's zh-CN.json lacks (111 of its 918; the interface shows them in English) that an
+# editor meets in these forms: on a phone the slug is behind ⋮ → "Slug", a refused save offers
+# "Show Errors". Added to the copied locales/zh-CN.json; a string the package has is never replaced.
+LOCALE_ADDED: dict[str, str] = {
+    "show_errors": "查看错误",
+    "entry_sidebar.slug.title": "别名（文件名）",
+    "entry_sidebar.slug.generated_on_save": "别名在保存时由条目内容生成；其中的日期和时间是保存时的。",
+    "entry_sidebar.slug.unavailable": "这一条没有别名。",
+    "save_conflict.title": "这一条已被别人修改",
+    "save_conflict.modified_by": "{$name} 在您打开之后于 {$date} 修改了这一条。",
+    "save_conflict.modified": "您打开之后，这一条已在仓库中被修改。",
+    "save_conflict.deleted": "您打开之后，这一条已从仓库中删除。",
+    "save_conflict.overwrite_warning": "现在保存，别人的修改会丢失。",
+    "save_conflict.recreate_warning": "现在保存，这一条会被重新建立。",
+    "save_conflict.save_anyway": "仍然保存",
+    "save_conflict.branch_moved": "保存时仓库已被别人更新，请再保存一次。",
+    "remote_change.reload_entry": "重新载入",
+    "remote_change.confirm_reloading_entry": "确定重新载入吗？没有保存的修改会丢失。",
+    "list_item_options": "列表项选项",
+    "select_item": "选择 {$name}",
+    "replace_file": "替换文件", "replace_image": "替换图片", "remove_file": "移除文件", "remove_image": "移除图片",
+    "relation_field.save_together_hint": "新加的{$name}会和正在编辑的这一条一起保存。",
+    "relation_field.add_failed": "没能添加{$name}。",
+    "file_unavailable": "无法载入", "file_unavailable_description": "这个文件无法载入，可能已被移动或删除。",
+}
 
 # A field whose value names a record of another file → that file (as load.py resolves them).
 REFERENCES = {
@@ -78,7 +103,7 @@ HINTS: dict[str, dict[str, str]] = {
         "hours": "大于 0，可以写小数，如 1.5",
         "instructors": "从师资库中选择，至少一位；师资库里没有的老师请先在「师资」里添加",
         "audience": "如 中青班、科级班、村（社区）书记班、党员轮训、新任公务员班、社会培训",
-        "required": "打开表示必修，关闭表示选修",
+        "required": "选「是」为必修；选「否」或不选为选修",
         "since": "开课年份，四位数字",
         "summary": "课程简介，一两句话",
     },
@@ -118,8 +143,8 @@ HINTS: dict[str, dict[str, str]] = {
         "source_name": "转载的新闻必须写明来源，例如 人民日报",
         "cover": "JPG、PNG 或 WebP 照片，保存在这条新闻旁边的 images/ 文件夹里；网站会自动缩小",
         "review": "三审：初审、复审、终审各由对应的审核人填上自己的姓名；三审都填上后才发布",
-        "draft": "打开后这一条不会发布",
-        "pinned": "打开后显示在列表最前面",
+        "draft": "选「是」则这一条不会发布",
+        "pinned": "选「是」则显示在列表最前面",
     },
     "notes": {"review": "三审：初审、复审、终审各由对应的审核人填上自己的姓名；三审都填上后才发布"},
     "bulletins": {"period": "统计时段：2023、2023H1（上半年）、2023Q2（第二季度）或 2023-05"},
@@ -133,6 +158,24 @@ NEW_RECORD: dict[str, dict[str, Any]] = {"courses": {"status": "trial"}}
 # The body of a Markdown record, and the editable slug (the file name after the date).
 SLUG_HINT = "文件名里的英文名：小写英文字母、数字和短横线，例如 kaixue-dianli（用标题的拼音即可）"
 SLUG_PATTERN = ["^[a-z0-9][a-z0-9-]*$", "只能用小写英文字母、数字和短横线「-」，例如 kaixue-dianli"]
+
+
+# Kinds whose body is edited as Markdown source (the markdown field's raw mode). A bulletin's body
+# is macro calls ({{ … }}, {% … %}): Sveltia's rich-text editor re-writes a body it has edited
+# from its own tree (a blank line after `{% set … %}`, `*重点*` as `_重点_`, which inside a
+# Chinese word no longer renders as emphasis), MEASUREMENTS.md 2026-12-01 (evening).
+SOURCE_BODIES: dict[type, str] = {
+    m.Bulletin: "正文按原样保存（Markdown 源码）：{{ … }} 和 {% … %} 是网站自动填入统计数字和列表的写法，"
+                "不要改动其中的字；小标题用「## 」开头",
+}
+
+
+# The rich-text editor's buttons: what the site's Markdown renders. Not italic (the editor writes
+# `_重点_`, which inside Chinese text stays as written: Python-Markdown's underscores are not
+# emphasis within a word), not strikethrough (`~~…~~`: no extension of mkdocs.yml renders it),
+# not a first-level heading (the page's title is one).
+RICH_BUTTONS = ["bold", "link", "heading-two", "heading-three", "heading-four", "quote",
+                "bulleted-list", "numbered-list", "code"]
 
 
 class DeskError(Exception):
@@ -198,10 +241,21 @@ def field(name: str, info: FieldInfo, kind: str) -> dict:
     out.update(widget(name, info.annotation, info, kind))
     if out["widget"] == "object" and not any(f["required"] for f in out["fields"]):
         out["required"] = True  # shown open, not behind an "add" box: 三审's steps are filled one by one
+    # No `default`: Sveltia fills a field's default into every record of a file that lacks the
+    # field, and writes it out on save (`mode: offline` in every training class). Left empty, an
+    # optional field is left out of the file (output.omit_empty_optional_fields) and the model's
+    # default applies, as the hint says.
     if not out["required"] and info.default is not PydanticUndefined and info.default not in (None, "", [], False):
-        out["default"] = info.default
+        shown = next((o["label"] for o in out.get("options", []) if isinstance(o, dict) and o["value"] == info.default),
+                     info.default)
+        out["hint"] = (out.get("hint", "") + "；" if out.get("hint") else "") + f"不选即为「{shown}」"
     if name in NEW_RECORD.get(kind, {}):
-        out["default"] = NEW_RECORD[kind][name]
+        # what `new` writes for a new record, chosen in the form (a default would be written into
+        # every record that does not have the field): the hint names the value to pick
+        out["required"] = True
+        shown = next((o["label"] for o in out.get("options", []) if isinstance(o, dict) and o["value"] == NEW_RECORD[kind][name]),
+                     NEW_RECORD[kind][name])
+        out["hint"] = (out.get("hint", "") + "；" if out.get("hint") else "") + f"新加的一条选「{shown}」"
     return out
 
 
@@ -233,7 +287,9 @@ def widget(name: str, annotation: Any, info: FieldInfo, kind: str) -> dict:
     if isinstance(base, type) and issubclass(base, BaseModel):
         return {"widget": "object", "collapsed": False, "fields": fields_of(base, kind, nested=True)}
     if base is bool:
-        return {"widget": "boolean"}
+        # a choice of 是/否, not a switch: a switch has no "not written" and writes `draft: false`
+        # into every record without the flag; an empty choice is left out of the file
+        return {"widget": "select", "options": [{"label": "是", "value": True}, {"label": "否", "value": False}]}
     if base is dt.date:
         return {"widget": "datetime", "time_format": False, "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD"}
     if _is_year(info, annotation):
@@ -325,6 +381,7 @@ def _bounds(info: FieldInfo) -> dict:
 def collection(kind: Kind) -> dict:
     fields = fields_of(kind.model, kind.name)
     if kind.file:
+        fields = [_kept_as_written(f) if f["name"] == "internal" else f for f in fields]
         return {"name": kind.name, "label": kind.label, "files": [{
             "name": kind.name, "label": kind.label, "file": kind.file, "format": "yaml",
             "fields": [{"name": kind.name, "label": kind.label, "label_singular": kind.label,
@@ -342,6 +399,10 @@ def collection(kind: Kind) -> dict:
         "fields": fields + [{"name": "body", "label": "正文", "widget": "markdown", "required": True,
                              "hint": "正文。小标题用「## 」开头；图片可直接插入"}],
     }
+    if kind.model in SOURCE_BODIES:  # the body as typed: no rich-text round trip over its macros
+        out["fields"][-1].update({"modes": ["raw"], "hint": SOURCE_BODIES[kind.model]})
+    else:
+        out["fields"][-1]["buttons"] = RICH_BUTTONS
     if kind.preview:  # the page on the site (with `make desk`, the preview: its problems in Chinese)
         out["preview_path"] = kind.preview
         out["preview_path_date_field"] = "date"
@@ -349,6 +410,13 @@ def collection(kind: Kind) -> dict:
         out["media_folder"] = "../images"
         out["public_folder"] = "images"
     return out
+
+
+def _kept_as_written(form: dict) -> dict:
+    """The editors' note of a record in a data file: kept as it is written, not shown. Sveltia
+    0.221.1's key-value field inside a list writes `internal: null` into every record it draws
+    without a note (its "enable validation" placeholder escapes omit_empty_optional_fields there)."""
+    return {"name": form["name"], "label": form["label"], "widget": "hidden"}
 
 
 def _shown_field(model: type[BaseModel]) -> str:
@@ -466,12 +534,27 @@ def write(root: Path | str, site_dir: Path | str, config_file: str = configurati
         target = admin / Path(name).relative_to("dist") if name.startswith("dist/") else admin / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(package / name, target)
+    _add_strings(admin / "locales" / "zh-CN.json")
     (admin / "fonts").mkdir(exist_ok=True)
     for font in CDN_FONTS.values():
         shutil.copyfile(modules / font, admin / "fonts" / Path(font).name)
     (admin / "sveltia-cms.js").write_text(local_script((package / CMS_SCRIPT).read_text(encoding="utf-8")),
                                           encoding="utf-8")
     return []
+
+
+def _add_strings(path: Path) -> None:
+    """LOCALE_ADDED into the copied locale file, where the package has no string of its own."""
+    import json
+
+    strings = json.loads(path.read_text(encoding="utf-8"))
+    for key, text in LOCALE_ADDED.items():
+        *parents, last = key.split(".")
+        node = strings
+        for part in parents:
+            node = node.setdefault(part, {})
+        node.setdefault(last, text)
+    path.write_text(json.dumps(strings, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def local_script(script: str) -> str:
