@@ -34,6 +34,16 @@ CASES = {
         lambda p: p.edit("data/courses.yaml", "  hours: 2\n", "  hours: 2\n  titel: 错\n"),
         "data/courses.yaml 第 25 行，记录「c3」，字段「titel」：未知的字段「titel」，是否是「title」？",
     ),
+    "empty value": (
+        lambda p: p.edit("docs/news/2023/2023-08-01-c.md", "section: teach\n", "section:\n"),
+        "docs/news/2023/2023-08-01-c.md 第 4 行，记录「新闻丙」，字段「section」：板块没有填写：「section:」后面是空的。"
+        "请填上；不需要这一项就删掉这一行",
+    ),
+    "empty number": (
+        lambda p: p.edit("data/trainings.yaml", "  trainees: 40", "  trainees:"),
+        "data/trainings.yaml 第 7 行，记录「k1」，字段「trainees」：培训人次没有填写：「trainees:」后面是空的。"
+        "请填上；不需要这一项就删掉这一行",
+    ),
     "wrong type": (
         lambda p: p.edit("data/trainings.yaml", "  trainees: 40", "  trainees: 四十"),
         "data/trainings.yaml 第 7 行，记录「k1」，字段「trainees」：培训人次应为整数，写的是「四十」",

@@ -148,6 +148,9 @@ def _message(model: type[m.Record], detail: dict) -> str:
         return f"{label}缺少必填字段「{name}.{inner}」（{_nested(model, name).label(inner)}）"
     if kind == "missing":
         return f"缺少必填字段「{name}」（{label}）"
+    if "input" in detail and detail["input"] is None:  # `title:` with nothing after it
+        key = ".".join(map(str, detail["loc"])) or name
+        return f"{label}没有填写：「{key}:」后面是空的。请填上；不需要这一项就删掉这一行"
     if kind in ("string_type",):
         return f"{label}应为文字，写的是「{given}」"
     if kind.startswith("int_"):
