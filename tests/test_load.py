@@ -37,11 +37,16 @@ CASES = {
     "empty value": (
         lambda p: p.edit("docs/news/2023/2023-08-01-c.md", "section: teach\n", "section:\n"),
         "docs/news/2023/2023-08-01-c.md 第 4 行，记录「新闻丙」，字段「section」：板块没有填写：「section:」后面是空的。"
-        "请填上；不需要这一项就删掉这一行",
+        "这一项必须填写",
     ),
     "empty number": (
         lambda p: p.edit("data/trainings.yaml", "  trainees: 40", "  trainees:"),
         "data/trainings.yaml 第 7 行，记录「k1」，字段「trainees」：培训人次没有填写：「trainees:」后面是空的。"
+        "这一项必须填写",
+    ),
+    "empty optional value": (
+        lambda p: p.edit("docs/news/2023/2023-08-01-c.md", "section: teach\n", "section: teach\npinned:\n"),
+        "docs/news/2023/2023-08-01-c.md 第 5 行，记录「新闻丙」，字段「pinned」：置顶没有填写：「pinned:」后面是空的。"
         "请填上；不需要这一项就删掉这一行",
     ),
     "wrong type": (

@@ -150,6 +150,9 @@ def _message(model: type[m.Record], detail: dict) -> str:
         return f"缺少必填字段「{name}」（{label}）"
     if "input" in detail and detail["input"] is None:  # `title:` with nothing after it
         key = ".".join(map(str, detail["loc"])) or name
+        info = model.model_fields.get(name)
+        if info is not None and info.is_required() and len(detail["loc"]) == 1:
+            return f"{label}没有填写：「{key}:」后面是空的。这一项必须填写"
         return f"{label}没有填写：「{key}:」后面是空的。请填上；不需要这一项就删掉这一行"
     if kind in ("string_type",):
         return f"{label}应为文字，写的是「{given}」"
