@@ -142,7 +142,6 @@ def test_the_overview_pages(school):
 
 
 def roster() -> names.Roster:
-    from macros.content.validate import Collector, Where
     from macros.content.yamlsrc import parse
 
     data, _ = parse(LEADERS, "data/leaders.yaml")
