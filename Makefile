@@ -34,8 +34,9 @@ build: $(BIN)/.installed
 	$(BIN)/$(ENGINE) build --strict --clean --site-dir site --config-file mkdocs.yml
 	$(BIN)/python -m macros desk --site-dir site
 
+# PYTEST_ARGS: more for pytest, e.g. -m "not output" (.ci/run's second engine; tests/conftest.py)
 test: $(BIN)/.installed browser server-tools node_modules/.installed
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS) tests
 
 # The in-process tests only (no build, browser or server; see tests/conftest.py): under a minute.
 test-fast: $(BIN)/.installed

@@ -149,13 +149,19 @@ def browser():
 BUILDING_FIXTURES = {"demo", "origin", "school", "served", "built", "searching", "demo_editions", "preview", "macros_page",
                      "site", "item", "pages", "fake_ssh", "upload_here"}
 SERVER_MODULES = {"test_nginx", "test_deploy", "test_preview", "test_preview_problems", "test_columns_served"}
+# output: the module reads only the demo's build (the `demo` fixture) or builds nothing, and starts
+# no engine itself. The second engine builds the demo byte for byte the same but for its generator
+# line (tests/test_engine.py), so .ci/run's second run leaves these out: -m "not output".
+OUTPUT_MODULES = {"test_browser", "test_weight", "test_elder", "test_search", "test_nginx", "test_pull",
+                  "test_logs", "test_anchors", "test_health", "test_desk_nginx"}
 _STARTS_A_PROCESS = re.compile(r"\.build\(|\.run\(|subprocess\.|Popen|\blint\(|\binit\(|\bfindings\(|run_step\(|"
                                r"\bmake\b|serve\(|_cli\(|build_school\(")
 
 
 def pytest_configure(config):
     for name, what in (("build", "starts a build, a command or another process"),
-                       ("browser", "drives Chromium"), ("server", "starts nginx or mkdocs serve")):
+                       ("browser", "drives Chromium"), ("server", "starts nginx or mkdocs serve"),
+                       ("output", "reads only the demo's build, starts no engine (OUTPUT_MODULES)")):
         config.addinivalue_line("markers", f"{name}: {what}")
 
 
@@ -195,6 +201,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker("server")
         if names & BUILDING_FIXTURES or (function and module and _starts_a_process(function, module)):
             item.add_marker("build")
+        if module and module.__name__ in OUTPUT_MODULES:
+            item.add_marker("output")
 
 
 @pytest.fixture(autouse=True)
