@@ -137,6 +137,20 @@ def one_of(options: tuple[str, ...], what: str):
     return BeforeValidator(check)
 
 
+def not_before(start: str):
+    """A field validator: this date is not earlier than the field `start` (结业 after 开班, 结项
+    after 立项, 离任 after 任职); the message names both by their descriptions."""
+    def check(cls, value: Optional[dt.date], info: ValidationInfo) -> Optional[dt.date]:
+        begun = info.data.get(start)
+        if value and begun and value < begun:
+            end_label, start_label = cls.model_fields[info.field_name].description, cls.model_fields[start].description
+            raise PydanticCustomError(
+                "bad_range", "{end_label} {end} 早于{start_label} {start}，应不早于{start_label}",
+                {"end_label": end_label, "start_label": start_label, "end": value.isoformat(), "start": begun.isoformat()})
+        return value
+    return check
+
+
 def choices(model: type[BaseModel], name: str) -> tuple[str, ...] | None:
     """The allowed values of a field written with `choice` or `one_of`, from the model itself:
     what file headers, the guide and the starters list (and tests hold them to)."""
@@ -300,16 +314,7 @@ class Training(Record):
     satisfaction: Annotated[Optional[float], BeforeValidator(to_ratio)] = Field(None, description="满意度")
     topics: Refs = Field(default_factory=list, description="专题")
 
-    @field_validator("end")
-    @classmethod
-    def _end_after_start(cls, value: dt.date, info: ValidationInfo) -> dt.date:
-        start = info.data.get("start")
-        if start and value < start:
-            raise PydanticCustomError(
-                "bad_range", "结业日期 {end} 早于开班日期 {start}，应不早于开班日期",
-                {"end": value.isoformat(), "start": start.isoformat()},
-            )
-        return value
+    _end_after_start = field_validator("end")(not_before("start"))
 
     @field_validator("trainees")
     @classmethod
@@ -352,16 +357,7 @@ class Research(Record):
     lead: Text = Field(description="课题负责人")
     topics: Refs = Field(default_factory=list, description="专题")
 
-    @field_validator("completed")
-    @classmethod
-    def _completed_after_approved(cls, value: Optional[dt.date], info: ValidationInfo) -> Optional[dt.date]:
-        approved = info.data.get("approved")
-        if value and approved and value < approved:
-            raise PydanticCustomError(
-                "bad_range", "结项日期 {end} 早于立项日期 {start}，应不早于立项日期",
-                {"end": value.isoformat(), "start": approved.isoformat()},
-            )
-        return value
+    _completed_after_approved = field_validator("completed")(not_before("approved"))
 
 
 class Term(Record):
@@ -815,15 +811,7 @@ class Leader(Record):
     end: Optional[Day] = Field(None, description="离任日期")
     note: str = Field("", description="说明（如「兼」「挂职」）")
 
-    @field_validator("end")
-    @classmethod
-    def _end_after_start(cls, value: Optional[dt.date], info: ValidationInfo) -> Optional[dt.date]:
-        start = info.data.get("start")
-        if value and start and value < start:
-            raise PydanticCustomError(
-                "bad_range", "离任日期 {end} 早于任职日期 {start}，应不早于任职日期",
-                {"end": value.isoformat(), "start": start.isoformat()})
-        return value
+    _end_after_start = field_validator("end")(not_before("start"))
 
     def holds(self, day: dt.date) -> bool:
         """In the post on `day` (the day of leaving counts as the successor's)."""
