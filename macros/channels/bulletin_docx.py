@@ -45,13 +45,22 @@ IMPRINT_ROW = 454  # twips (8 mm): a 报尾 row of 14 pt
 IMPRINT_WIDTH = 8400
 
 
+def _child(parent, tag: str, first: bool = False):
+    """The element's child `tag`, added (first, or last) when it has none."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        if first:
+            parent.insert(0, child)
+        else:
+            parent.append(child)
+    return child
+
+
 def _fonts(run, east_asian: str, size: float | None = None, color: RGBColor | None = None) -> None:
     run.font.name = LATIN
     rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = _child(rpr, "w:rFonts", first=True)
     fonts.set(qn("w:eastAsia"), east_asian)
     fonts.set(qn("w:hint"), "eastAsia")
     if size:
@@ -84,10 +93,7 @@ def _paragraph(doc, text: str = "", font: str = FANG, size: float = 16, align=WD
 
 def _border(paragraph, side: str, size_eighths: int, color: str = "000000") -> None:
     ppr = paragraph._p.get_or_add_pPr()
-    borders = ppr.find(qn("w:pBdr"))
-    if borders is None:
-        borders = OxmlElement("w:pBdr")
-        ppr.append(borders)
+    borders = _child(ppr, "w:pBdr")
     edge = OxmlElement(f"w:{side}")
     for key, value in (("val", "single"), ("sz", str(size_eighths)), ("space", "1"), ("color", color)):
         edge.set(qn(f"w:{key}"), value)
@@ -103,10 +109,7 @@ def _page_setup(doc) -> None:
     section.footer_distance = Mm(21)  # 「— n —」's dashes about 7 mm under the type area
     section.header_distance = Mm(15)
     sect = section._sectPr
-    grid = sect.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        sect.append(grid)
+    grid = _child(sect, "w:docGrid")
     # 22 lines on a line grid. Not a character grid (linesAndChars, charSpace -848 for 15.79 pt
     # cells): LibreOffice puts a 16 pt character into two cells narrower than itself, 14 to a line.
     # The 28 characters come from the runs instead, 0.25 pt condensed (_fonts), as Word templates do.
@@ -140,17 +143,11 @@ def _defaults(doc) -> None:
         del fonts.attrib[key]
     for key, value in (("ascii", LATIN), ("hAnsi", LATIN), ("eastAsia", FANG), ("cs", LATIN)):
         fonts.set(qn(f"w:{key}"), value)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
+    lang = _child(rpr, "w:lang")
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     for tag in ("w:sz", "w:szCs"):  # the grid's character pitch is reckoned from the default size
-        size = rpr.find(qn(tag))
-        if size is None:
-            size = OxmlElement(tag)
-            rpr.append(size)
+        size = _child(rpr, tag)
         size.set(qn("w:val"), "32")
     normal = doc.styles["Normal"]
     normal.font.size = Pt(16)
