@@ -233,9 +233,14 @@ def test_excerpts_start_with_the_text_and_an_author_is_found_by_name(searching, 
         "#qc-search-results > li", "els => els.map(e => [e.querySelector('.qc-search__excerpt').textContent,"
         " [...e.querySelectorAll('.qc-search__excerpt mark')].map(m => m.textContent)])")
     assert all(name in words and marks == [name] for words, marks in shown), shown
-    sq.type_query(searching, "乡村振兴")  # in the text: no excerpt shows the meta line
+    # words of a news item's title that its text does not hold: its excerpt is the text's start,
+    # which was the meta line (…原创 · 作者 · 约 2 分钟读完) before it was kept apart
+    item, phrase = next((f, run) for f in sorted(fragments, key=lambda f: f["u"]) if f["k"] == "新闻"
+                        for run in re.findall(r"[\u4e00-\u9fff]{4}", f["t"]) if run not in f["x"])
+    found = sq.type_query(searching, phrase)
     excerpts = searching.eval_on_selector_all(".qc-search__excerpt", "els => els.map(e => e.textContent)")
-    assert excerpts and not [e for e in excerpts if "分钟读完" in e], excerpts
+    shown = excerpts[found.index("/" + item["u"].lstrip("/"))]
+    assert shown.startswith(item["x"][:10]) and "分钟读完" not in shown, shown
 
 
 def test_a_query_in_the_address_runs_at_once(browser, origin):

@@ -260,8 +260,8 @@
     if (pos < text.length) parent.appendChild(document.createTextNode(text.slice(pos)));
   }
 
-  // The excerpt comes from the text; from the meta line (an author's name) only when the
-  // text holds no word of the query.
+  // The excerpt comes from the text; from the meta line only when it holds a word of the query
+  // (an author's name) and the text holds none.
   function inText(text, parts) {
     var norm = normalise(text);
     return parts.some(function (p) { return norm.indexOf(p) !== -1; });
@@ -294,7 +294,8 @@
     item.appendChild(info);
     var words = document.createElement("span");
     words.className = "qc-search__excerpt";
-    marked(words, excerpt(inText(page.x, q.parts) || !page.m ? page.x : page.m, q.parts), q.parts);
+    var fromMeta = page.m && !inText(page.x, q.parts) && inText(page.m, q.parts);
+    marked(words, excerpt(fromMeta ? page.m : page.x, q.parts), q.parts);
     item.appendChild(words);
     return item;
   }
