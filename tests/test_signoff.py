@@ -109,3 +109,11 @@ def test_without_the_rule_names_are_not_checked(small):
 def test_the_short_form_of_a_step(written, name, day):
     step = m.Review.model_validate({"first": written}).first
     assert (step.name, step.date and step.date.isoformat()) == (name, day)
+
+
+def test_an_unknown_section_is_named_once_not_again_as_nobody_to_sign(small):
+    small.append("mkdocs.yml", "  publishing:\n    review_required: true\n    reviewers: {second: [王五], final: [李四]}\n")
+    signed(small, A, "{first: 赵六 2023-01-30, second: 王五 2023-01-31, final: 李四 2023-01-31}")
+    small.edit(A, "section: news-a", "section: news-b")
+    problems = small.problems()
+    assert len(problems) == 1 and "未知的板块「news-b」" in problems[0], problems
